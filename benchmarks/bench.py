@@ -1,0 +1,203 @@
+"""Issue 5's benchmark: `briefing render` against `espeak-ng -w` + `ffmpeg` on the same text.
+
+For each size (default 5, 20 and 80 generated articles) it runs, alternately: the reference
+pipeline, a cold render (empty cache), a warm render (nothing changed) and a render after one
+sentence of one article changed; then prints wall times, the ratios issue 5 sets bars for, and
+peak memory (the largest single process, from wait4, and the whole process tree's RSS sampled
+every 20 ms). A measurement, not a test: nothing here asserts. Installs the Debian packages
+espeak-ng and ffmpeg with apt-get when they are missing (the project itself never needs them).
+
+    python benchmarks/bench.py [--sizes 5,20,80] [--rounds 1] [--jobs N] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import workload  # a sibling script, not a package
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed subprocess: wall seconds, largest process RSS and process-tree peak (MB)."""
+
+    seconds: float
+    max_rss_mb: float
+    tree_peak_mb: float
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of `root` and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        rss[int(entry.name)] = int(fields[21])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier += children
+    return sum(rss.get(pid, 0) for pid in tree) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def measure(command: list[str], log: Path) -> Run:
+    """Run a command to completion, sampling its process tree's memory."""
+    with log.open("ab") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+        peak = [0.0]
+        finished = threading.Event()
+
+        def sample() -> None:
+            while not finished.is_set():
+                peak[0] = max(peak[0], _tree_rss_mb(process.pid))
+                finished.wait(0.02)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        finished.set()
+        sampler.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.exit(f"failed ({process.returncode}): {' '.join(command)}; see {log}")
+    return Run(seconds, usage.ru_maxrss / 1024, peak[0])
+
+
+def ensure_reference_tools() -> bool:
+    """espeak-ng and ffmpeg on PATH, installed with apt-get when missing; False if impossible."""
+    if shutil.which("espeak-ng") and shutil.which("ffmpeg"):
+        return True
+    if not shutil.which("apt-get"):
+        return False
+    print("installing the reference tools (espeak-ng, ffmpeg) with apt-get ...", file=sys.stderr)
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["update", "-qq"], ["install", "-y", "-qq", "espeak-ng", "ffmpeg"]):
+        subprocess.run(
+            [*sudo, "apt-get", *command],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+    return bool(shutil.which("espeak-ng") and shutil.which("ffmpeg"))
+
+
+def briefing_command() -> list[str]:
+    """The installed `briefing` console script beside this interpreter."""
+    script = Path(sys.executable).parent / "briefing"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "briefing"]
+
+
+def bench_size(count: int, work: Path, args: argparse.Namespace, reference: bool) -> dict[str, Run]:
+    """All runs for one workload size; each kind run `args.rounds` times, alternating."""
+    articles = workload.generate(count)
+    paths, everything = workload.write(articles, work / "articles")
+    log = work / "stderr.log"
+    render = [*briefing_command(), "render", *map(str, paths), "-o", str(work / "out.mp3")]
+    render += ["--quiet"] + (["--jobs", str(args.jobs)] if args.jobs else [])
+    runs: dict[str, list[Run]] = {}
+    for _ in range(args.rounds):
+        if reference:
+            wav, mp3 = work / "all.wav", work / "all.mp3"
+            espeak = measure(["espeak-ng", "-w", str(wav), "-f", str(everything)], log)
+            ffmpeg = measure(
+                [
+                    *("ffmpeg", "-y", "-loglevel", "error", "-i", str(wav)),
+                    *("-codec:a", "libmp3lame"),
+                    *("-b:a", "64k", str(mp3)),
+                ],
+                log,
+            )
+            runs.setdefault("reference", []).append(
+                Run(
+                    espeak.seconds + ffmpeg.seconds,
+                    max(espeak.max_rss_mb, ffmpeg.max_rss_mb),
+                    max(espeak.tree_peak_mb, ffmpeg.tree_peak_mb),
+                )
+            )
+            with wave.open(str(wav)) as w:
+                runs.setdefault("audio", []).append(Run(w.getnframes() / w.getframerate(), 0, 0))
+        cache = work / "cache"
+        shutil.rmtree(cache, ignore_errors=True)
+        runs.setdefault("cold", []).append(measure([*render, "--cache-dir", str(cache)], log))
+        runs.setdefault("warm", []).append(measure([*render, "--cache-dir", str(cache)], log))
+        paths[0].write_text(workload.change_one_sentence(articles[0]).text(), encoding="utf-8")
+        runs.setdefault("changed", []).append(measure([*render, "--cache-dir", str(cache)], log))
+        paths[0].write_text(articles[0].text(), encoding="utf-8")
+    print(f"  {count} articles, {sum(a.words() for a in articles)} words", file=sys.stderr)
+    return {kind: _median(values) for kind, values in runs.items()}
+
+
+def _median(runs: list[Run]) -> Run:
+    return Run(
+        statistics.median(r.seconds for r in runs),
+        max(r.max_rss_mb for r in runs),
+        max(r.tree_peak_mb for r in runs),
+    )
+
+
+def report(results: dict[int, dict[str, Run]]) -> None:
+    """Print the table: times, ratios against issue 5's bars, peak memory."""
+    print(
+        f"{'articles':>8} {'speech':>8} {'ref s':>7} {'cold s':>7} {'warm s':>7} {'chg s':>7}"
+        f" {'cold/ref':>9} {'warm/cold':>9} {'chg/cold':>9} {'peak MB':>8} {'tree MB':>8}"
+    )
+    for count, r in results.items():
+        ref = r.get("reference")
+        audio = r.get("audio")
+        cold, warm, chg = r["cold"], r["warm"], r["changed"]
+        speech = f"{audio.seconds / 60:.0f} min" if audio else "-"
+        ref_s = f"{ref.seconds:7.2f}" if ref else f"{'-':>7}"
+        ratio = f"{cold.seconds / ref.seconds:9.2f}" if ref else f"{'-':>9}"
+        print(
+            f"{count:>8} {speech:>8} {ref_s} {cold.seconds:7.2f} {warm.seconds:7.2f}"
+            f" {chg.seconds:7.2f} {ratio} {warm.seconds / cold.seconds:9.3f}"
+            f" {chg.seconds / cold.seconds:9.3f} {cold.max_rss_mb:8.0f} {cold.tree_peak_mb:8.0f}"
+        )
+    print("bars: cold/ref <= 0.5, warm/cold <= 0.1, chg/cold <= 0.15, peak <= 400 MB at 20")
+
+
+def main() -> None:
+    """Parse options, run every size, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="5,20,80", help="comma-separated article counts")
+    parser.add_argument("--rounds", type=int, default=1, help="alternating rounds per size")
+    parser.add_argument("--jobs", type=int, default=None, help="passed to briefing --jobs")
+    parser.add_argument("--keep", type=Path, default=None, help="work directory to keep")
+    args = parser.parse_args()
+    reference = ensure_reference_tools()
+    if not reference:
+        print("espeak-ng/ffmpeg unavailable: reporting briefing only", file=sys.stderr)
+    results: dict[int, dict[str, Run]] = {}
+    with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
+        root = args.keep or Path(tmp)
+        for count in (int(s) for s in args.sizes.split(",")):
+            results[count] = bench_size(count, root / f"n{count}", args, reference)
+    report(results)
+
+
+if __name__ == "__main__":
+    main()

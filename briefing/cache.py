@@ -1,0 +1,160 @@
+"""A content-addressed clip cache on disk: verified clips keyed by everything that shapes them.
+
+One file per clip, `<dir>/clips/<2 hex>/<sha256>.clip`: a 16-byte header (magic, sample
+rate, PCM length) then raw mono s16le PCM. Entries are written to a temporary name and
+renamed into place, so concurrent renders never see half a file and a killed render leaves
+at most a stray temporary file (swept later), never a corrupt entry. Reads check the header
+and length and discard anything that does not match. Size is bounded: when a put takes the
+total over `max_bytes`, the least recently used entries (by mtime; hits touch it) go first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import struct
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from briefing.engines.verify import effective_rate
+from briefing.model import Clip, Utterance
+
+_MAGIC = b"BRC1"
+_HEADER = struct.Struct("<4sIQ")
+_STALE_TMP_SECONDS = 3600.0
+_KEY_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """What `briefing cache info` shows."""
+
+    directory: Path
+    entries: int
+    bytes: int
+    max_bytes: int
+
+
+def default_directory() -> Path:
+    """The user cache directory (honours XDG_CACHE_HOME on Linux)."""
+    return Path(platformdirs.user_cache_dir("briefing"))
+
+
+def clip_key(engine: str, engine_version: str, utterance: Utterance) -> str:
+    """sha256 over engine, engine version, voice id, rate, pitch, volume and spoken text."""
+    voice = utterance.voice
+    fields = [
+        _KEY_FORMAT,
+        engine,
+        engine_version,
+        voice.id,
+        effective_rate(utterance),
+        voice.pitch,
+        voice.volume,
+        utterance.text,
+    ]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
+
+
+class ClipCache:
+    """Verified clips on disk, safe for concurrent renders, bounded in size."""
+
+    def __init__(self, directory: Path | None = None, max_bytes: int = 2 * 1024**3) -> None:
+        self.directory = directory if directory is not None else default_directory()
+        self.max_bytes = max_bytes
+        self._clips = self.directory / "clips"
+        self._bytes: int | None = None  # total size, scanned lazily on the first put
+
+    def _path(self, key: str) -> Path:
+        return self._clips / key[:2] / f"{key}.clip"
+
+    def get(self, key: str) -> Clip | None:
+        """The cached clip for `key`, or None (a corrupt entry is deleted)."""
+        path = self._path(key)
+        try:
+            with path.open("rb") as entry:
+                header = entry.read(_HEADER.size)
+                pcm = entry.read()  # read apart from the header: no second copy of the PCM
+        except OSError:
+            return None
+        if len(header) == _HEADER.size:
+            magic, rate, length = _HEADER.unpack(header)
+            if magic == _MAGIC and length == len(pcm) and length % 2 == 0:
+                with contextlib.suppress(OSError):
+                    os.utime(path)  # mark as recently used for eviction
+                return Clip(pcm, rate)
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
+
+    def put(self, key: str, clip: Clip) -> None:
+        """Store a clip atomically; a full or read-only disk only costs the cache entry."""
+        path = self._path(key)
+        tmp = path.with_name(f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as out:
+                out.write(_HEADER.pack(_MAGIC, clip.sample_rate, len(clip.pcm)))
+                out.write(clip.pcm)
+            tmp.replace(path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            return
+        if self._bytes is None:
+            self._bytes = self.info().bytes
+        else:
+            self._bytes += _HEADER.size + len(clip.pcm)
+        if self._bytes > self.max_bytes:
+            self._bytes = self._evict(int(self.max_bytes * 0.9))
+
+    def info(self) -> CacheInfo:
+        """Number of entries and bytes used."""
+        entries = [size for _, size, _ in self._scan()]
+        return CacheInfo(self.directory, len(entries), sum(entries), self.max_bytes)
+
+    def clear(self) -> int:
+        """Delete every entry; return how many there were."""
+        count = len(list(self._scan()))
+        shutil.rmtree(self._clips, ignore_errors=True)
+        self._bytes = 0
+        return count
+
+    def _scan(self) -> list[tuple[float, int, Path]]:
+        """(mtime, size, path) of every entry; sweeps temporaries left by killed renders."""
+        found: list[tuple[float, int, Path]] = []
+        if not self._clips.is_dir():
+            return found
+        now = time.time()
+        for sub in os.scandir(self._clips):
+            if not sub.is_dir():
+                continue
+            for entry in os.scandir(sub.path):
+                try:
+                    stat = entry.stat()
+                except OSError:
+                    continue
+                if entry.name.endswith(".clip"):
+                    found.append((stat.st_mtime, stat.st_size, Path(entry.path)))
+                elif entry.name.endswith(".tmp") and now - stat.st_mtime > _STALE_TMP_SECONDS:
+                    with contextlib.suppress(OSError):
+                        Path(entry.path).unlink()
+        return found
+
+    def _evict(self, target: int) -> int:
+        """Delete least recently used entries until at most `target` bytes remain."""
+        entries = sorted(self._scan())
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in entries:
+            if total <= target:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+            total -= size
+        return total

@@ -1,0 +1,388 @@
+"""Command-line interface: the only module that imports typer and rich.
+
+Exit codes: 0 success; 1 runtime failure; 2 bad usage, input or configuration; 3 a required engine
+or encoder is missing; 130 interrupted. Errors are one line on stderr; BRIEFING_DEBUG=1 adds the
+traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn, TypeVar
+
+import typer
+
+from briefing import __version__
+from briefing.errors import BriefingError, ConfigError
+from briefing.ingest import IngestOptions
+from briefing.model import Tags
+from briefing.pipeline import (
+    Progress,
+    RenderOptions,
+    RenderResult,
+    ScriptOptions,
+    build_script,
+    check_outputs,
+    load_config,
+    render,
+)
+from briefing.timeline import Structure, Transition
+
+app = typer.Typer(
+    help="Turn news articles into one narrated, multi-voice audio briefing.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+cache_app = typer.Typer(help="Inspect or clear the clip cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+T = TypeVar("T")
+INTERRUPTED = 130
+
+
+class ScriptFormat(StrEnum):
+    """Output forms of `briefing script`."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+class SourceFormat(StrEnum):
+    """Input formats `--from` can force."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    FEED = "feed"
+
+
+Articles = Annotated[
+    list[str],
+    typer.Argument(
+        help="Article files, directories, URLs or feeds; '-' reads stdin.", show_default=False
+    ),
+]
+CastOpt = Annotated[
+    Path | None, typer.Option("--cast", help="Cast file pinning speakers to voices.")
+]
+FromOpt = Annotated[SourceFormat | None, typer.Option("--from", help="Force the input format.")]
+KeepAllOpt = Annotated[
+    bool, typer.Option("--keep-all", help="Keep captions, credits, boilerplate.")
+]
+MaxItemsOpt = Annotated[
+    int | None, typer.Option("--max-items", min=1, help="Feed items to take, newest first.")
+]
+MaxSizeOpt = Annotated[float, typer.Option("--max-size", min=0.001, help="Largest article in MB.")]
+LexiconOpt = Annotated[
+    list[Path] | None, typer.Option("--lexicon", help="Pronunciation lexicon (TOML); repeatable.")
+]
+MinWordsOpt = Annotated[
+    int, typer.Option("--min-quote-words", min=1, help="Shorter quotes stay narration.")
+]
+EngineOpt = Annotated[
+    str, typer.Option("--engine", hidden=True, help="Speech engine (pyttsx3, fake).")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"briefing {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Turn news articles into one narrated, multi-voice audio briefing."""
+
+
+@app.command("render")
+def render_command(
+    articles: Articles,
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="Output file: .mp3, .wav, .m4a, .ogg, .opus, .flac."),
+    ] = Path("briefing.mp3"),
+    cast: CastOpt = None,
+    rate: Annotated[
+        int, typer.Option("--rate", min=80, max=450, help="Speaking rate, words per minute.")
+    ] = 175,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    title: Annotated[
+        str, typer.Option("--title", help="Briefing title (intro, tags).")
+    ] = "News Briefing",
+    date: Annotated[
+        str | None, typer.Option("--date", help="Briefing date, YYYY-MM-DD (default today).")
+    ] = None,
+    intro: Annotated[
+        str | None, typer.Option("--intro", help="Spoken intro text instead of the generated one.")
+    ] = None,
+    no_intro: Annotated[bool, typer.Option("--no-intro", help="No spoken intro.")] = False,
+    no_outro: Annotated[bool, typer.Option("--no-outro", help="No spoken outro.")] = False,
+    transition: Annotated[
+        Transition, typer.Option("--transition", help="Between stories.")
+    ] = Transition.CHIME,
+    pause: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pause", help="NAME=MS for sentence, quote, paragraph, headline, story; repeatable."
+        ),
+    ] = None,
+    loudness: Annotated[
+        float, typer.Option("--loudness", min=-40, max=-6, help="Target integrated loudness, LUFS.")
+    ] = -16.0,
+    author: Annotated[str | None, typer.Option("--author", help="Artist/publisher tag.")] = None,
+    album: Annotated[str | None, typer.Option("--album", help="Album tag.")] = None,
+    comment: Annotated[str | None, typer.Option("--comment", help="Comment tag.")] = None,
+    transcript: Annotated[
+        list[Path] | None,
+        typer.Option("--transcript", help="Transcript file: .vtt, .srt, .json, .txt; repeatable."),
+    ] = None,
+    chapters: Annotated[
+        Path | None, typer.Option("--chapters", help="Podcasting 2.0 chapters JSON file.")
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Synthesis worker processes (default: cores)."),
+    ] = None,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Clip cache directory.")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the clip cache.")
+    ] = False,
+    source_format: FromOpt = None,
+    keep_all: KeepAllOpt = False,
+    max_items: MaxItemsOpt = None,
+    max_size: MaxSizeOpt = 20.0,
+    lexicon: LexiconOpt = None,
+    min_quote_words: MinWordsOpt = 4,
+    engine: EngineOpt = "pyttsx3",
+) -> None:
+    """Render articles into one audio briefing."""
+
+    def run() -> RenderResult:
+        when = _parse_date(date)
+        structure = Structure(
+            title=title,
+            date=when,
+            intro=not no_intro,
+            intro_text=intro,
+            outro=not no_outro,
+            transition=transition,
+        )
+        options = RenderOptions(
+            output=output,
+            rate=rate,
+            jobs=jobs,
+            cache_dir=cache_dir,
+            use_cache=not no_cache,
+            structure=structure,
+            pause_overrides=_parse_pauses(pause or []),
+            loudness=loudness,
+            tags=Tags(
+                title=title,
+                artist=author,
+                album=album or title,
+                date=(when or dt.date.today()).isoformat(),
+                comment=comment,
+            ),
+            transcripts=tuple(transcript or ()),
+            chapters=chapters,
+        )
+        script_options = _script_options(
+            cast, source_format, keep_all, max_items, max_size, lexicon, min_quote_words, engine
+        )
+        check_outputs(options)
+        config = load_config(script_options)
+        script = build_script(articles, script_options, config)
+        with _progress(quiet) as progress:
+            return render(script, options, engine, progress)
+
+    result = _guard(run)
+    if not quiet:
+        _summary(result)
+
+
+@app.command("script")
+def script_command(
+    articles: Articles,
+    output_format: Annotated[
+        ScriptFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = ScriptFormat.TEXT,
+    cast: CastOpt = None,
+    source_format: FromOpt = None,
+    keep_all: KeepAllOpt = False,
+    max_items: MaxItemsOpt = None,
+    max_size: MaxSizeOpt = 20.0,
+    lexicon: LexiconOpt = None,
+    min_quote_words: MinWordsOpt = 4,
+    engine: EngineOpt = "pyttsx3",
+) -> None:
+    """Show the segments, speakers and voices a render would use, without making audio."""
+    from briefing.scriptout import script_json, script_text
+
+    options = _script_options(
+        cast, source_format, keep_all, max_items, max_size, lexicon, min_quote_words, engine
+    )
+    script = _guard(lambda: build_script(articles, options))
+    typer.echo(script_json(script) if output_format is ScriptFormat.JSON else script_text(script))
+
+
+@app.command("voices")
+def voices_command(
+    cast: CastOpt = None,
+    engine: EngineOpt = "pyttsx3",
+) -> None:
+    """List the engine's voices and the voices the cast uses."""
+    from briefing.cast import load_cast_config
+    from briefing.engines import list_voices
+
+    def run() -> list[str]:
+        config = load_cast_config(cast)
+        lines = ["Cast:", f"  narrator      {config.narrator.id}"]
+        lines.append(f"  unattributed  {config.unattributed.id}")
+        lines += [f"  pool          {v.id}  ({v.gender.value})" for v in config.pool]
+        lines += [f"  pinned        {v.id}  <- {name}" for name, v in config.pins.items()]
+        lines.append("")
+        lines.append(f"Engine voices ({engine}); add +m1..m8 or +f1..f5 for variants:")
+        lines += [f"  {v.id:<28} {v.name}" for v in list_voices(engine)]
+        return lines
+
+    typer.echo("\n".join(_guard(run)))
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: Annotated[Path | None, typer.Option("--cache-dir")] = None) -> None:
+    """Show where the clip cache is and how big it is."""
+    from briefing.cache import ClipCache
+
+    info = _guard(lambda: ClipCache(cache_dir).info())
+    typer.echo(f"{info.directory}\n{info.entries} clips, {info.bytes / 1e6:.1f} MB")
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: Annotated[Path | None, typer.Option("--cache-dir")] = None) -> None:
+    """Delete every cached clip."""
+    from briefing.cache import ClipCache
+
+    removed = _guard(lambda: ClipCache(cache_dir).clear())
+    typer.echo(f"removed {removed} cached clips")
+
+
+def _script_options(
+    cast: Path | None,
+    source_format: SourceFormat | None,
+    keep_all: bool,
+    max_items: int | None,
+    max_size: float,
+    lexicon: list[Path] | None,
+    min_quote_words: int,
+    engine: str,
+) -> ScriptOptions:
+    ingest = IngestOptions(
+        from_format=source_format.value if source_format else None,
+        keep_all=keep_all,
+        max_items=max_items,
+        max_bytes=int(max_size * 1024 * 1024),
+    )
+    return ScriptOptions(ingest, cast, tuple(lexicon or ()), min_quote_words, engine)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--date {value!r}: expected YYYY-MM-DD") from None
+
+
+def _parse_pauses(values: list[str]) -> dict[str, int]:
+    from dataclasses import fields
+
+    from briefing.cast import Pauses
+
+    known = {f.name for f in fields(Pauses)}
+    pauses: dict[str, int] = {}
+    for value in values:
+        name, _, ms = value.partition("=")
+        if name not in known or not ms.isdigit() or int(ms) > 10_000:
+            raise ConfigError(
+                f"--pause {value!r}: expected NAME=MS with NAME one of {', '.join(sorted(known))}"
+                " and MS 0-10000"
+            )
+        pauses[name] = int(ms)
+    return pauses
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run `action`, turning every failure into one line on stderr and an exit code."""
+    try:
+        return action()
+    except BriefingError as error:
+        hint = f" (hint: {error.hint})" if error.hint else ""
+        _fail(f"error: {error.message}{hint}", error.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", INTERRUPTED)
+    except Exception as error:  # a bug: still one line, with the way to see more
+        _fail(f"internal error: {type(error).__name__}: {error} (rerun with BRIEFING_DEBUG=1)", 1)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    if os.environ.get("BRIEFING_DEBUG") == "1":
+        traceback.print_exc()
+    typer.echo(" ".join(message.split()), err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Progress | None]:
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
+
+    with Bar(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, object] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+
+        yield update
+
+
+def _summary(result: RenderResult) -> None:
+    minutes, seconds = divmod(round(result.duration), 60)
+    lines = [
+        f"made {result.output}: {minutes}:{seconds:02d}, {result.stories} "
+        f"{'story' if result.stories == 1 else 'stories'}, "
+        f"{result.loudness_lufs:.1f} LUFS, true peak {result.true_peak_dbtp:.1f} dBTP",
+        "voices:",
+        *(f"  {name}: {voice}" for name, voice in result.voices.items()),
+        "files: " + ", ".join(str(path) for path in result.files),
+    ]
+    typer.echo("\n".join(lines), err=True)

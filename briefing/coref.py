@@ -1,0 +1,307 @@
+"""Who is mentioned where in an article, and what a name, pronoun or role noun refers to."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from briefing import names
+from briefing.model import Gender
+from briefing.speech_verbs import MEDIA_VERBS, VERB_PATTERN
+
+PERSON, ORG, OTHER = "person", "org", "other"
+_PERSON_CUES = (names.TITLES - {"state", "u.s.", "us", "uk", "eu", "un", "of"}) | {"gen."}
+_OBJECT_BEFORE = re.compile(
+    r"(?:\b(?:of|to|with|by|for|from|at|on|in|about|against|and|than|like|under|between|toward|"
+    r"towards|into|over|behind|beside|including|among|whom|via|per|near|across|outside|inside|"
+    r"around|through|during|after|before|since|throughout|within|without|beyond|called|"
+    r"named|visited|met|told|praised|criticized|criticised|accused|thanked)\s+)$"
+)
+_APPOSITIVE = re.compile(r",\s+(?:the|a|an|who|whose|its|his|her)\b([^,.;]{0,80})")
+_SPEAKS = re.compile(
+    rf"(?:\s*,[^,“”\"]{{1,100}},)?[\s,]+(?:\w+ly\s+|also\s+|has\s+|had\s+)?{VERB_PATTERN}"
+)
+_TITLE_BEFORE = re.compile(r"(?<![\w.])([A-Za-z.]+)\s+$")
+
+MEDIA_HEADS = frozenset(
+    "outlet newspaper paper publication magazine network broadcaster site website journal "
+    "tabloid daily channel station newsletter".split()
+)
+ORG_HEADS = frozenset(
+    """company firm group agency ministry department organization organisation bank team club
+    union council government party campaign office authority commission committee board court
+    police university school hospital charity regulator administration airline carrier
+    manufacturer retailer startup giant automaker maker insurer lender utility side league
+    federation body institute foundation army military embassy coalition alliance studio
+    label brand developer operator watchdog""".split()
+)
+
+
+@dataclass
+class Entity:
+    """A person, organisation or other named thing, under its canonical name."""
+
+    name: str
+    kind: str
+    gender: Gender = Gender.UNKNOWN
+    roles: set[str] = field(default_factory=set)
+    media: bool = False
+    speaks: bool = False
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity named at a global offset of the article; `subject` if not an object."""
+
+    pos: int
+    entity: Entity
+    subject: bool
+
+
+@dataclass
+class _Raw:
+    pos: int
+    core: str
+    titles: list[str]
+    role: str
+    subject: bool
+    speaks: bool
+    media_cue: bool
+
+
+def _scan(text: str, base: int, raws: list[_Raw]) -> None:
+    """Collect capitalised runs in narration text at global offset `base`."""
+    for match in names.NAME_RE.finditer(text):
+        cleaned = names.clean_mention(match.group())
+        if not cleaned:
+            continue
+        offset = match.group().find(cleaned)
+        start = match.start() + max(offset, 0)
+        possessive = cleaned.endswith(("’s", "'s"))
+        if possessive:
+            cleaned = cleaned[:-2]
+        core, titles = names.strip_titles(cleaned)
+        if not core or core.lower() in names.STOPWORDS:
+            continue
+        before = text[max(0, start - 40) : start]
+        after = text[match.end() : match.end() + 90]
+        title_before = _TITLE_BEFORE.search(before)
+        if title_before and title_before.group(1).lower() in names.TITLES:
+            titles = [title_before.group(1), *titles]
+        appositive = _APPOSITIVE.match(after)
+        role = appositive.group(0) if appositive else ""
+        verb = _SPEAKS.match(after)
+        media_cue = bool(
+            re.search(r"\bAs\s*$", before)
+            or after.split()[:1] and after.split()[0].strip(",.") in MEDIA_VERBS
+        )
+        subject = not possessive and not _OBJECT_BEFORE.search(before)
+        speaks = verb is not None and subject
+        raws.append(_Raw(base + start, core, titles, role, subject, speaks, media_cue))
+
+
+class Registry:
+    """Entities of one article and their mentions in narration, in reading order."""
+
+    def __init__(self, texts: list[tuple[int, str]]) -> None:
+        raws: list[_Raw] = []
+        for base, text in texts:
+            _scan(text, base, raws)
+        self._by_surname: dict[str, list[Entity]] = {}
+        self._entities: dict[str, Entity] = {}
+        self.mentions: list[Mention] = []
+        persons = {r.core for r in raws if self._is_person(r)}
+        # A multi-word name later used by its last word alone ("Leo Marsh" ... "Marsh") is a person.
+        singles = {r.core for r in raws if " " not in r.core}
+        for raw in raws:
+            tokens = names.split_tokens(raw.core)
+            if 1 < len(tokens) <= 4 and not names.is_org_name(raw.core) and not raw.media_cue:
+                if names.surname(raw.core) in singles:
+                    persons.add(raw.core)
+        surnames = {names.surname(p) for p in persons if len(names.split_tokens(p)) > 1}
+        for raw in raws:
+            kind = self._kind(raw, persons, surnames)
+            entity = self._entity(raw.core, kind)
+            self._enrich(entity, raw)
+        self._pos: list[int] = []
+        for raw in raws:
+            entity = self.lookup(raw.core, raw.pos)
+            if entity is not None:
+                self.mentions.append(Mention(raw.pos, entity, raw.subject))
+                self._pos.append(raw.pos)
+
+    @staticmethod
+    def _is_person(raw: _Raw) -> bool:
+        tokens = names.split_tokens(raw.core)
+        if len(tokens) > 4 or names.is_acronym(tokens[0]):
+            return False
+        if names.has_given_name(raw.core):
+            return True
+        if names.is_org_name(raw.core):
+            return False
+        if any(t.lower() in _PERSON_CUES for t in raw.titles):
+            return True
+        if raw.media_cue:
+            return False
+        role_words = set(re.findall(r"[a-z]+", raw.role.lower()))
+        if role_words & (names.TITLES | names.MALE_ROLES | names.FEMALE_ROLES | {"who"}):
+            return len(tokens) > 1 or raw.speaks
+        if raw.role[:5] in (", a ", ", an ") or raw.role.startswith((", a ", ", an ")):
+            return len(tokens) > 1
+        return len(tokens) in (2, 3) and raw.speaks
+
+    def _kind(self, raw: _Raw, persons: set[str], surnames: set[str]) -> str:
+        if raw.core in persons:
+            return PERSON
+        tokens = names.split_tokens(raw.core)
+        if len(tokens) == 1 and raw.core in surnames:
+            return PERSON
+        if names.is_org_name(raw.core) or raw.media_cue:
+            return ORG
+        return OTHER
+
+    def _entity(self, core: str, kind: str) -> Entity:
+        if kind == PERSON:
+            key = names.surname(core)
+            family = self._by_surname.setdefault(key, [])
+            tokens = names.split_tokens(core)
+            for person in family:
+                ptoks = names.split_tokens(person.name)
+                if len(tokens) == 1 or len(ptoks) == 1 or ptoks[0] == tokens[0]:
+                    if len(tokens) > len(ptoks):
+                        self._entities.pop(person.name, None)
+                        person.name = core
+                        self._entities[core] = person
+                    return person
+            person = Entity(core, PERSON)
+            family.append(person)
+            self._entities[core] = person
+            return person
+        entity = self._entities.get(core)
+        if entity is None:
+            entity = Entity(core, kind)
+            self._entities[core] = entity
+        return entity
+
+    @staticmethod
+    def _enrich(entity: Entity, raw: _Raw) -> None:
+        words = raw.titles + re.findall(r"[a-z]+", raw.role.lower())
+        entity.roles.update(w.lower().rstrip(".") for w in words)
+        entity.speaks = entity.speaks or raw.speaks
+        if entity.kind == PERSON:
+            if entity.gender is Gender.UNKNOWN:
+                gender = names.title_gender(raw.titles)
+                if gender is Gender.UNKNOWN:
+                    gender = names.title_gender(words)
+                if gender is Gender.UNKNOWN:
+                    gender = names.given_name_gender(entity.name)
+                entity.gender = gender
+        if raw.media_cue or names.is_media_name(raw.core):
+            entity.media = True
+
+    def lookup(self, name: str, pos: int) -> Entity | None:
+        """The entity a cleaned name (titles stripped) refers to, if it is known."""
+        entity = self._entities.get(name)
+        family = self._by_surname.get(names.surname(name), [])
+        if family and (entity is None or entity.kind == PERSON):
+            tokens = names.split_tokens(name)
+            if len(tokens) == 1 and len(family) > 1:
+                return self._recent(family, pos) or family[0]
+            for person in family:
+                ptoks = names.split_tokens(person.name)
+                if len(tokens) == 1 or ptoks[0] == tokens[0] or person.name == name:
+                    return person
+        return entity
+
+    def _recent(self, family: list[Entity], pos: int) -> Entity | None:
+        idx = bisect.bisect_left(self._pos, pos)
+        for mention in reversed(self.mentions[:idx]):
+            if mention.entity in family:
+                return mention.entity
+        return None
+
+    def resolve_name(self, raw: str, pos: int) -> tuple[str, Gender, Entity | None]:
+        """Canonical name and gender for a name as written (titles allowed)."""
+        cleaned = names.clean_mention(raw) or raw
+        core, titles = names.strip_titles(cleaned)
+        entity = self.lookup(core, pos)
+        if entity is None:
+            kind = PERSON if names.has_given_name(core) else OTHER
+            entity = self._entity(core, kind)
+        gender = names.title_gender(titles)
+        if entity.gender is Gender.UNKNOWN and entity.kind == PERSON:
+            entity.gender = gender if gender is not Gender.UNKNOWN else entity.gender
+        return entity.name, entity.gender, entity
+
+    def before(self, pos: int, start: int = 0) -> list[Mention]:
+        """Mentions in [start, pos), most recent first."""
+        lo = bisect.bisect_left(self._pos, start)
+        hi = bisect.bisect_left(self._pos, pos)
+        return self.mentions[lo:hi][::-1]
+
+    def resolve_pronoun(
+        self, pronoun: str, pos: int, window: int, last: Entity | None
+    ) -> Entity | None:
+        """The entity a he/she/they refers to: a subject since `window`, the last speaker, or
+        the most recent compatible person."""
+        low = pronoun.lower()
+        want = {"he": Gender.MALE, "she": Gender.FEMALE}.get(low)
+
+        def fits(entity: Entity) -> bool:
+            if want is None:
+                return entity.kind in (ORG, OTHER) or entity.gender is Gender.UNKNOWN
+            return entity.kind == PERSON and entity.gender in (want, Gender.UNKNOWN)
+
+        recent = self.before(pos, window)
+        for mention in recent:
+            if mention.subject and fits(mention.entity):
+                return self._fix_gender(mention.entity, want)
+        if last is not None and fits(last):
+            return self._fix_gender(last, want)
+        for mention in self.before(pos, max(0, pos - 20000)):
+            if fits(mention.entity):
+                return self._fix_gender(mention.entity, want)
+        if want is None:
+            return last
+        return None
+
+    @staticmethod
+    def _fix_gender(entity: Entity, want: Gender | None) -> Entity:
+        if want is not None and entity.gender is Gender.UNKNOWN:
+            entity.gender = want
+        return entity
+
+    def resolve_nominal(self, head: str, pos: int) -> Entity | None:
+        """The entity a role noun (the outlet, the minister, the company) refers to, if any."""
+        head = head.lower()
+        recent = self.before(pos, max(0, pos - 20000))
+        if head in MEDIA_HEADS:
+            for mention in recent:
+                if mention.entity.media:
+                    return mention.entity
+            return None
+        if head in ORG_HEADS:
+            others = [m.entity for m in recent if m.entity.kind != PERSON and not m.entity.media]
+            tiers = (
+                lambda e: head in e.name.lower() or head in e.roles,
+                lambda e: e.speaks,
+                lambda e: e.kind == ORG,
+            )
+            for tier in tiers:
+                found = next((e for e in others if tier(e)), None)
+                if found is not None:
+                    return found
+            return None
+        for mention in recent:
+            entity = mention.entity
+            if entity.kind == PERSON and (head in entity.roles or head + "s" in entity.roles):
+                return entity
+        return None
+
+    def recent_person(self, pos: int, window: int) -> Entity | None:
+        """The most recent person named as a subject in [window, pos)."""
+        for mention in self.before(pos, window):
+            if mention.entity.kind == PERSON and mention.subject:
+                return mention.entity
+        return None

@@ -1,0 +1,97 @@
+"""Output formats by extension: check them early, then write encoded, tagged audio atomically.
+
+.mp3  lameenc in process (no ffmpeg needed), 64 kbps CBR mono at the clips' 22,050 Hz
+.wav  stdlib `wave`, 16-bit mono
+.m4a  AAC, .ogg/.opus Opus, .flac FLAC: through ffmpeg (system, else the imageio-ffmpeg wheel)
+"""
+
+from __future__ import annotations
+
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing.atomic import atomic_path, check_writable_target
+from briefing.encode_ffmpeg import encode_with_ffmpeg, find_ffmpeg
+from briefing.encode_mp3 import encode_mp3
+from briefing.errors import ConfigError, EncodeError, MissingDependencyError
+from briefing.model import Briefing, Tags
+from briefing.tags import write_tags
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """An output format: its extension, whether it needs ffmpeg, and ffmpeg's codec arguments."""
+
+    extension: str
+    needs_ffmpeg: bool
+    description: str
+    ffmpeg_args: tuple[str, ...] = ()
+
+
+FORMATS: dict[str, OutputFormat] = {
+    f.extension: f
+    for f in (
+        OutputFormat(".mp3", False, "MP3, 64 kbps mono"),
+        OutputFormat(".wav", False, "WAV, 16-bit PCM"),
+        # AAC-LC at 64 kbps mono is transparent enough for speech and plays everywhere.
+        OutputFormat(
+            ".m4a", True, "AAC in MP4", ("-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart")
+        ),
+        # Opus only runs at 48 kHz (or its divisors); 32 kbps is ample for mono speech.
+        OutputFormat(
+            ".ogg", True, "Opus in Ogg", ("-c:a", "libopus", "-b:a", "32k", "-ar", "48000")
+        ),
+        OutputFormat(".opus", True, "Opus", ("-c:a", "libopus", "-b:a", "32k", "-ar", "48000")),
+        OutputFormat(".flac", True, "FLAC, lossless", ("-c:a", "flac")),
+    )
+}
+
+
+def supported_extensions() -> tuple[str, ...]:
+    """Every output extension the tool can write."""
+    return tuple(FORMATS)
+
+
+def check_output(path: Path) -> OutputFormat:
+    """Validate the output path and format BEFORE any synthesis; return its format."""
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ConfigError(
+            f"{path}: unsupported output format {path.suffix or '(no extension)'!r}",
+            hint="use one of " + ", ".join(FORMATS),
+        )
+    check_writable_target(path)
+    if fmt.needs_ffmpeg and find_ffmpeg() is None:
+        raise MissingDependencyError(
+            f"{path}: writing {fmt.extension} needs ffmpeg, which was not found",
+            hint="install ffmpeg, or `pip install 'briefing[ffmpeg]'`; .mp3 and .wav need nothing",
+        )
+    return fmt
+
+
+def _write_wav(briefing: Briefing, path: Path) -> None:
+    """Write 16-bit mono PCM as WAV."""
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(briefing.sample_rate)
+        w.writeframes(briefing.pcm)
+
+
+def write_audio(briefing: Briefing, path: Path, tags: Tags, *, jobs: int = 2) -> None:
+    """Encode and tag into a temp file beside `path`; rename it into place only when complete."""
+    path = Path(path)
+    fmt = check_output(path)
+    try:
+        with atomic_path(path) as tmp:
+            if fmt.extension == ".mp3":
+                tmp.write_bytes(encode_mp3(briefing.pcm, briefing.sample_rate, jobs=jobs))
+            elif fmt.extension == ".wav":
+                _write_wav(briefing, tmp)
+            else:
+                encode_with_ffmpeg(briefing, tmp, tags, fmt.ffmpeg_args)
+            write_tags(tmp, fmt.extension, tags, briefing.chapters)
+    except OSError as e:
+        raise EncodeError(f"{path}: cannot write audio: {e.strerror or e}") from e

@@ -1,0 +1,84 @@
+"""Encode through ffmpeg (system binary, else the imageio-ffmpeg wheel's) for AAC, Opus and FLAC."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from briefing.errors import EncodeError
+from briefing.model import Briefing, Chapter, Tags
+
+
+@functools.cache
+def find_ffmpeg() -> str | None:
+    """Path of an ffmpeg binary: `ffmpeg` on PATH, else imageio-ffmpeg's if installed, else None."""
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+
+        exe: str = imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception:  # the wheel is optional; any failure means "not available"
+        return None
+    return exe
+
+
+def _escape(value: str) -> str:
+    """Escape a value for ffmpeg's ffmetadata format (=, ;, #, backslash and newlines)."""
+    out = value.replace("\\", "\\\\")
+    for ch in "=;#":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\n", "\\\n")
+
+
+def ffmetadata(tags: Tags, chapters: tuple[Chapter, ...]) -> str:
+    """Tags and chapters in ffmpeg's ffmetadata format."""
+    lines = [";FFMETADATA1"]
+    fields = {
+        "title": tags.title,
+        "artist": tags.artist,
+        "album": tags.album,
+        "date": tags.date,
+        "genre": tags.genre,
+        "comment": tags.comment,
+    }
+    lines += [f"{k}={_escape(v)}" for k, v in fields.items() if v]
+    for ch in chapters:
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={round(ch.start * 1000)}",
+            f"END={round(ch.end * 1000)}",
+            f"title={_escape(ch.title)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def encode_with_ffmpeg(
+    briefing: Briefing, out: Path, tags: Tags, codec_args: tuple[str, ...]
+) -> None:
+    """Pipe the PCM into ffmpeg and write `out` with the given codec, tags and chapters."""
+    exe = find_ffmpeg()
+    if exe is None:
+        raise EncodeError(f"{out}: ffmpeg not found")
+    with tempfile.TemporaryDirectory(prefix="briefing-") as tmpdir:
+        meta = Path(tmpdir) / "metadata.txt"
+        meta.write_text(ffmetadata(tags, briefing.chapters), encoding="utf-8")
+        # ffmpeg's sample-rate flag means "input rate" before -i; the codec args may resample.
+        cmd = [
+            exe, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+            "-f", "s16le", "-ar", str(briefing.sample_rate), "-ac", "1", "-i", "pipe:0",
+            "-i", str(meta), "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
+            *codec_args, str(out),
+        ]  # fmt: skip
+        try:
+            proc = subprocess.run(cmd, input=briefing.pcm, capture_output=True, check=False)
+        except OSError as e:
+            raise EncodeError(f"{out}: cannot run ffmpeg: {e}") from e
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise EncodeError(f"{out}: ffmpeg failed: {err[-1] if err else proc.returncode}")

@@ -1,0 +1,226 @@
+"""Recognise names in news text: titles, given names, organisations, outlets, canonical forms."""
+
+from __future__ import annotations
+
+import re
+
+from briefing.model import Gender
+
+_ABBR = (
+    "Mr|Mrs|Ms|Mx|Dr|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Cpl|Pvt|Cmdr|Sen|Rep|Gov|Pres|Prof|Rev|Fr|"
+    "Hon|Atty|Supt|Insp|Det|Jr|Sr|St|Brig|Gens|Reps|Sens"
+)
+ABBREVIATIONS = frozenset(_ABBR.lower().split("|")) | {"u.s", "u.k", "no", "vs", "inc", "co"}
+_TOKEN = (
+    rf"(?:(?:{_ABBR})\.|(?:[A-Z]\.){{1,3}}|[A-Z][\w’'\-]*\w|[A-Z]"
+    r"|(?:al|el|Al|El|bin|ben)-[A-Z][\w’'\-]*)"
+)
+_CONNECTOR = r"(?:of|de|del|della|der|den|van|von|bin|bint|ibn|da|di|du|dos|das|la|le|al|el|ter|&)"
+NAME_PATTERN = rf"{_TOKEN}(?:[ \u00a0](?:{_CONNECTOR}[ \u00a0])?{_TOKEN})*"
+NAME_RE = re.compile(rf"(?<![\w’'\-]){NAME_PATTERN}")
+
+TITLES = frozenset(
+    """
+    mr mrs ms mx miss dr gen lt col sgt capt adm maj cpl pvt cmdr sen rep gov pres prof rev fr
+    hon atty supt insp det brig sir dame lord lady president vice secretary minister prime mayor
+    governor senator representative congressman congresswoman commander general admiral colonel
+    lieutenant sergeant captain major chancellor chief judge justice officer detective inspector
+    superintendent commissioner director chairman chairwoman chair ceo cfo coach ambassador
+    attorney speaker leader premier councillor councilman councilwoman councilor sheriff pope
+    king queen prince princess emperor empress archbishop bishop cardinal father sister rabbi
+    imam deputy assistant acting former state foreign defense defence finance health interior
+    home justice treasury commerce labor labour education energy transportation agriculture
+    homeland security trade culture environment economy affairs staff command central army navy
+    air force marine corps u.s. uk us eu un nato federal reserve white house department ministry
+    executive managing founder co-founder owner head manager spokesman spokeswoman spokesperson
+    professor doctor dean provost principal ranking member majority minority whip party opposition
+    mp mep msp mla labour conservative tory democrat democratic republican liberal green envoy
+    veteran rookie guard striker midfielder forward defender goalkeeper quarterback pitcher
+    novelist author actor actress singer rapper star artist director producer lead
+    """.split()
+)
+_SUFFIXES = frozenset({"jr.", "sr.", "ii", "iii", "iv", "jr", "sr"})
+
+MALE_TITLES = frozenset("mr mr. sir lord king prince emperor father fr. brother".split())
+FEMALE_TITLES = frozenset("mrs mrs. ms ms. miss dame lady queen princess empress sister".split())
+MALE_ROLES = frozenset(
+    """spokesman chairman congressman councilman businessman king prince father brother son
+    husband boy man sir lord duke emperor actor uncle nephew grandfather boyfriend""".split()
+)
+FEMALE_ROLES = frozenset(
+    """spokeswoman chairwoman congresswoman councilwoman businesswoman queen princess mother
+    sister daughter wife girl woman dame lady duchess empress actress aunt niece grandmother
+    girlfriend""".split()
+)
+
+MALE_NAMES = frozenset(
+    """james john robert michael william david richard joseph thomas charles christopher daniel
+    matthew anthony antony mark donald steven paul andrew joshua kenneth kevin brian george timothy
+    ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott
+    brandon benjamin samuel gregory frank alexander raymond patrick jack dennis jerry tyler aaron
+    jose adam henry nathan douglas zachary peter kyle walter ethan jeremy harold keith christian
+    roger noah gerald carl terry sean austin arthur lawrence jesse dylan bryan joe jordan billy
+    bruce albert willie gabriel logan alan juan wayne roy ralph randy eugene vincent russell elijah
+    louis bobby philip johnny bill mike tom jim bob dan ben sam tim ted chuck rick ron steve tony
+    vladimir xi emmanuel olaf rishi keir boris justin narendra recep volodymyr benjamin mohammed
+    muhammad ahmed ali omar hassan ivan sergei dmitry pierre jean jacques luis carlos miguel pedro
+    diego javier antonio giuseppe marco giorgio hans klaus jurgen lars anders erik mateo lionel
+    cristiano kylian lebron tiger rafael novak roger elon jeff warren tim satya sundar jensen
+    hunter kamal rahul amit raj wei hiroshi kenji takeshi min jun liam oliver harry charlie
+    jamie callum declan conor sean rory owen gavin neil ian graham nigel simon colin martin kurt
+    chris nick matt andy pete greg doug hank joel gil lloyd marcus darius andre malik tariq yusuf""".split()
+)
+FEMALE_NAMES = frozenset(
+    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+    margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
+    stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
+    nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria
+    heather diane virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith
+    megan cheryl andrea hannah martha jacqueline frances gloria ann teresa kathryn sara janice
+    jean alice madison doris abigail julia judy grace denise amber marilyn beverly danielle
+    theresa sophia marie diana brittany natalie isabella charlotte rose alexis kayla kamala
+    hillary nancy ursula angela theresa jacinda giorgia liz priti suella nicola ruth serena venus
+    simone naomi coco taylor beyonce oprah sheryl marissa janet christine kristalina ngozi
+    claudia sonia sofia lucia elena ana carmen isabel ines chloe camille marine ségolène anne
+    brigitte ingrid greta annalena fatima aisha amina layla yasmin priya anjali sunita mei ling
+    yuki akiko hana jiwon soo sinead siobhan aoife niamh fiona kirsty morag gemma hayley kate
+    jane jill meg beth kim pat sue val tina gina nina lena dana erin tara leah zoe ella mia ava
+    lily ruby freya amelia harriet imogen keisha tamika latoya shanice jasmine maya nadia""".split()
+)
+
+ORG_WORDS = frozenset(
+    """inc inc. corp corp. co co. ltd ltd. llc plc group company corporation association union
+    council committee commission department ministry agency authority administration bank fund
+    university college school institute foundation party court police office bureau service
+    board league federation club fc united organization organisation network trust society
+    coalition alliance centre center hospital church army navy force forces government senate
+    house congress parliament assembly airlines motors partners capital holdings industries labs
+    technologies systems pharmaceuticals energy media studios records survey institution
+    operator station radio television tv airport railway railways agency""".split()
+)
+MEDIA_WORDS = frozenset(
+    """times post news journal magazine tribune herald gazette telegraph guardian chronicle review
+    policy press daily weekly observer economist insider wire report reuters bloomberg politico
+    axios npr bbc cnn msnbc abc cbs nbc fox ap afp vox wired atlantic verge independent mirror
+    sun star globe mail express standard""".split()
+)
+# Capitalised words that are not names when they start a sentence or stand alone.
+STOPWORDS = frozenset(
+    """the a an and but or so if as at in on of to for by from with without while when where who
+    what why how this that these those there here he she it they we i you his her its their our
+    my your after before during since until following despite although though because about over
+    under among between into onto upon also still yet now then later earlier meanwhile however
+    instead indeed last next first second third one two three no not yes all some many most
+    several both each every such other another monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november december
+    mon tue wed thu fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec today yesterday
+    tomorrow tonight according asked speaking echoing given""".split()
+)
+
+
+def split_tokens(name: str) -> list[str]:
+    """The space-separated tokens of a name."""
+    return name.replace("\u00a0", " ").split()
+
+
+def strip_titles(name: str) -> tuple[str, list[str]]:
+    """Drop leading titles and roles: ('Kenneth McKenzie', ['commander', ..., 'gen.'])."""
+    tokens = split_tokens(name)
+    full = " ".join(tokens)
+    is_title = [t.lower() in TITLES or t.lower().rstrip(".") in TITLES for t in tokens]
+    if "of" in tokens[1:]:
+        cut = tokens.index("of", 1)
+        left = [t for k, t in enumerate(tokens[:cut]) if not is_title[k]]
+        if left and not any(is_title[cut + 1 :]):
+            tokens, is_title = tokens[:cut], is_title[:cut]
+    last_title = max((k for k, flag in enumerate(is_title) if flag), default=-1)
+    after = tokens[last_title + 1 :]
+    if any(t.lower().rstrip(".,") in ORG_WORDS | MEDIA_WORDS for t in after) or (
+        not after and is_org_name(full)
+    ):
+        return full, []
+    if last_title < 0 and is_org_name(" ".join(tokens)):
+        return full, []
+    end = len(tokens)
+    while end > 1 and tokens[end - 1].lower() in _SUFFIXES:
+        end -= 1
+    start = end - 1
+    while start > 0:
+        prev = tokens[start - 1]
+        low = prev.lower().rstrip(".")
+        if low in TITLES or prev.lower() in TITLES or low in STOPWORDS or prev in {"of", "&"}:
+            break
+        start -= 1
+    titles = [t.lower() for t in tokens[:start]]
+    core = tokens[start:]
+    while core and core[0].islower():
+        titles.append(core.pop(0))
+    return " ".join(core), titles
+
+
+def title_gender(words: list[str]) -> Gender:
+    """Gender implied by titles or role words, UNKNOWN if none."""
+    for word in words:
+        low = word.lower()
+        if low in MALE_TITLES or low.rstrip(".") in MALE_TITLES or low in MALE_ROLES:
+            return Gender.MALE
+        if low in FEMALE_TITLES or low.rstrip(".") in FEMALE_TITLES or low in FEMALE_ROLES:
+            return Gender.FEMALE
+    return Gender.UNKNOWN
+
+
+def given_name_gender(name: str) -> Gender:
+    """Gender suggested by the first token of a person's name."""
+    tokens = split_tokens(name)
+    if not tokens:
+        return Gender.UNKNOWN
+    first = tokens[0].lower()
+    if first in MALE_NAMES and first not in FEMALE_NAMES:
+        return Gender.MALE
+    if first in FEMALE_NAMES and first not in MALE_NAMES:
+        return Gender.FEMALE
+    return Gender.UNKNOWN
+
+
+def has_given_name(name: str) -> bool:
+    """Whether a name starts with a known given name and has a surname after it."""
+    tokens = split_tokens(name)
+    return len(tokens) >= 2 and tokens[0].lower() in (MALE_NAMES | FEMALE_NAMES)
+
+
+def is_acronym(token: str) -> bool:
+    """Whether a token is an all-capital abbreviation such as NATO or FBI."""
+    letters = token.replace(".", "").replace("-", "")
+    return len(letters) >= 2 and letters.isupper() and letters.isalpha()
+
+
+def is_org_name(name: str) -> bool:
+    """Whether a name looks like an organisation or an outlet rather than a person."""
+    tokens = split_tokens(name)
+    if len(tokens) == 1 and is_acronym(tokens[0]):
+        return True
+    return any(t.lower().rstrip(".,") in ORG_WORDS | MEDIA_WORDS for t in tokens)
+
+
+def is_media_name(name: str) -> bool:
+    """Whether a name looks like a news outlet."""
+    return any(t.lower().rstrip(".,") in MEDIA_WORDS for t in split_tokens(name))
+
+
+def surname(name: str) -> str:
+    """The last token of a name that is not a suffix (Jr., III)."""
+    tokens = [t for t in split_tokens(name) if t.lower() not in _SUFFIXES]
+    return tokens[-1] if tokens else name
+
+
+def clean_mention(name: str) -> str:
+    """Drop leading sentence-start words (The, During, Echoing) from a capitalised run."""
+    tokens = split_tokens(name)
+    while tokens and (
+        tokens[0].lower() in STOPWORDS
+        or (tokens[0].lower().endswith(("ing", "ly")) and len(tokens) > 1)
+    ):
+        tokens.pop(0)
+    while tokens and (tokens[-1].lower() in {"of", "&", "and"} or tokens[-1].lower() in STOPWORDS):
+        tokens.pop()
+    return " ".join(tokens)

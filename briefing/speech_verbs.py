@@ -1,0 +1,98 @@
+"""Verbs that introduce reported speech, in every tense form, as one compiled pattern."""
+
+from __future__ import annotations
+
+import re
+
+# Irregular verbs: base, third person, past, past participle, gerund.
+_IRREGULAR = {
+    "say": ("say", "says", "said", "saying"),
+    "tell": ("tell", "tells", "told", "telling"),
+    "write": ("write", "writes", "wrote", "written", "writing"),
+    "speak": ("speak", "speaks", "spoke", "spoken", "speaking"),
+    "tweet": ("tweet", "tweets", "tweeted", "tweeting"),
+    "post": ("post", "posts", "posted", "posting"),
+    "read": ("read", "reads", "reading"),
+    "swear": ("swear", "swears", "swore", "sworn", "swearing"),
+    "begin": ("begin", "begins", "began", "begun", "beginning"),
+    "put": ("put", "puts", "putting"),
+    "go on": ("go on", "goes on", "went on", "gone on", "going on"),
+    "shoot back": ("shoot back", "shoots back", "shot back", "shooting back"),
+    "hit back": ("hit back", "hits back", "hitting back"),
+    "lash out": ("lash out", "lashes out", "lashed out", "lashing out"),
+    "fire back": ("fire back", "fires back", "fired back", "firing back"),
+    "chime in": ("chime in", "chimes in", "chimed in", "chiming in"),
+    "point out": ("point out", "points out", "pointed out", "pointing out"),
+    "lay out": ("lay out", "lays out", "laid out", "laying out"),
+}
+
+# Regular verbs: forms are built from the base (add, added, adds, adding).
+_REGULAR = """
+add admit acknowledge advise affirm agree allege announce answer argue ask assert assure
+boast brag caution charge claim comment complain concede conclude confess confirm contend
+continue counter cry declare decry demand deny describe disclose dismiss emphasize emphasise
+estimate exclaim explain fume gush highlight hint indicate inform insist instruct joke lament
+maintain mention muse note object observe offer opine plead predict proclaim promise
+pronounce propose protest quip reason recall recount reflect reiterate rejoin relate remark
+remind reply report respond retort reveal scoff scream shout sigh snap state stress suggest
+summarize testify thunder urge vow warn whisper wonder yell pledge
+concur marvel grumble call recommend elaborate underline underscore specify attest
+""".split()
+
+# Further verb phrases used by reporters that take a quotation.
+_PHRASES = ("was quoted as saying", "is quoted as saying", "were quoted as saying")
+
+
+# Regular verbs that double their last consonant (snapped, quipped, admitted).
+_DOUBLED = frozenset({"snap", "quip", "admit", "concur"})
+
+
+def _regular_forms(base: str) -> tuple[str, ...]:
+    """Base, third person, past and gerund of a regular verb."""
+    if base.endswith("ee"):
+        past, ing = base + "d", base + "ing"
+    elif base.endswith("e"):
+        past, ing = base + "d", base[:-1] + "ing"
+    elif base.endswith("y") and base[-2] not in "aeiou":
+        past, ing = base[:-1] + "ied", base + "ing"
+    elif base in _DOUBLED:
+        past, ing = base + base[-1] + "ed", base + base[-1] + "ing"
+    else:
+        past, ing = base + "ed", base + "ing"
+    if base.endswith(("s", "sh", "ch", "x", "z")):
+        third = base + "es"
+    elif base.endswith("y") and base[-2] not in "aeiou":
+        third = base[:-1] + "ies"
+    else:
+        third = base + "s"
+    return base, third, past, ing
+
+
+def all_forms() -> frozenset[str]:
+    """Every speech-verb form the attribution patterns accept."""
+    forms: set[str] = set(_PHRASES)
+    for irregular in _IRREGULAR.values():
+        forms.update(irregular)
+    for base in _REGULAR:
+        forms.update(_regular_forms(base))
+    return frozenset(forms)
+
+
+SPEECH_VERB_FORMS = all_forms()
+
+# Longest first so "went on" beats "went" and "was quoted as saying" beats "saying".
+VERB_PATTERN = "(?:" + "|".join(
+    re.escape(f).replace(r"\ ", r"\s+") for f in sorted(SPEECH_VERB_FORMS, key=len, reverse=True)
+) + r")(?![\w’'-])"
+
+SPEECH_VERB_RE = re.compile(r"(?<![\w-])" + VERB_PATTERN, re.IGNORECASE)
+
+# Verbs by which a publication is cited ("As Foreign Policy profiled"): a cue that X is an outlet.
+MEDIA_VERBS = frozenset(
+    "reported reports profiled published revealed broke editorialized".split()
+)
+
+
+def has_speech_verb(text: str) -> bool:
+    """Whether `text` contains any speech-verb form."""
+    return SPEECH_VERB_RE.search(text) is not None

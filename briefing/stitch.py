@@ -1,0 +1,116 @@
+"""Lay clips, pauses and chimes end to end in one pass and time the transcript cues and chapters."""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Sequence
+from math import gcd
+from typing import Any
+
+import numpy as np
+
+from briefing.model import (
+    Briefing,
+    Chapter,
+    Chime,
+    Cue,
+    Pause,
+    SpokenItem,
+    TimelineItem,
+)
+
+CHIME_TONES_HZ = (660.0, 880.0)
+"""A rising fourth: reads as "next" without sounding like an alert."""
+CHIME_VOLUME_DBFS = -30.0
+"""Peak of each tone; speech levelled by `loudness.level_voices` sits about 10 dB above it."""
+
+
+def _pydub() -> Any:
+    """Import pydub lazily and quietly: it warns about ffmpeg and audioop at import time."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pydub
+        import pydub.generators
+
+    return pydub
+
+
+@functools.lru_cache(maxsize=64)
+def pause_pcm(ms: int, sample_rate: int) -> bytes:
+    """Silence of `ms` milliseconds as mono 16-bit PCM."""
+    silent = _pydub().AudioSegment.silent(duration=max(ms, 0), frame_rate=sample_rate)
+    raw: bytes = silent.set_sample_width(2).set_channels(1).raw_data
+    return raw
+
+
+@functools.lru_cache(maxsize=16)
+def chime_pcm(ms: int, sample_rate: int) -> bytes:
+    """A soft two-tone chime lasting exactly `ms` milliseconds, as mono 16-bit PCM."""
+    pydub = _pydub()
+    sine = pydub.generators.Sine
+    total = pydub.AudioSegment.silent(duration=ms, frame_rate=sample_rate)
+    tone_ms = int(ms * 0.55)
+    for i, freq in enumerate(CHIME_TONES_HZ):
+        tone = sine(freq, sample_rate=sample_rate, bit_depth=16).to_audio_segment(
+            duration=tone_ms, volume=CHIME_VOLUME_DBFS
+        )
+        # Quick attack and long decay make the tone sound struck rather than switched on.
+        tone = tone.fade_in(min(15, tone_ms // 4)).fade_out(int(tone_ms * 0.7))
+        total = total.overlay(tone, position=int(i * ms * 0.35))
+    raw: bytes = total.set_sample_width(2).set_channels(1).raw_data
+    n = round(ms * sample_rate / 1000) * 2
+    return raw[:n].ljust(n, b"\0")
+
+
+def _pcm_at(item: SpokenItem, sample_rate: int) -> bytes:
+    """The clip's PCM at `sample_rate` (clips normally already match; resample if not)."""
+    clip = item.clip
+    pcm = clip.pcm[: len(clip.pcm) // 2 * 2]
+    if clip.sample_rate == sample_rate:
+        return pcm
+    from scipy.signal import resample_poly
+
+    g = gcd(sample_rate, clip.sample_rate)
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
+    y = resample_poly(x, sample_rate // g, clip.sample_rate // g)
+    out: bytes = np.clip(np.rint(y), -32768, 32767).astype("<i2").tobytes()
+    return out
+
+
+def stitch(timeline: Sequence[TimelineItem], sample_rate: int = 22050) -> Briefing:
+    """Lay clips, pauses and chimes end to end in one pass; time a Cue per clip and the chapters."""
+    parts: list[bytes] = []
+    cues: list[Cue] = []
+    starts: list[tuple[str, int]] = []
+    pos = 0  # in samples; times come from sample positions so they are exact
+    for item in timeline:
+        if isinstance(item, SpokenItem):
+            pcm = _pcm_at(item, sample_rate)
+            n = len(pcm) // 2
+            cues.append(
+                Cue(
+                    start=pos / sample_rate,
+                    end=(pos + n) / sample_rate,
+                    text=item.text,
+                    speaker=item.speaker,
+                    story=item.story,
+                )
+            )
+        elif isinstance(item, Pause):
+            pcm = pause_pcm(item.ms, sample_rate)
+        elif isinstance(item, Chime):
+            pcm = chime_pcm(item.ms, sample_rate)
+        else:
+            starts.append((item.title, pos))
+            continue
+        parts.append(pcm)
+        pos += len(pcm) // 2
+    ends = [p for _, p in starts[1:]] + [pos] * bool(starts)
+    chapters = tuple(
+        Chapter(title=title, start=start / sample_rate, end=end / sample_rate)
+        for (title, start), end in zip(starts, ends, strict=True)
+    )
+    return Briefing(
+        pcm=b"".join(parts), sample_rate=sample_rate, cues=tuple(cues), chapters=chapters
+    )

@@ -1,0 +1,253 @@
+"""Synthesize utterances: cache first, then a small pool of spawned worker processes.
+
+Why a hand-rolled pool: eSpeak initializes once per process and a forked child of a process
+that started it can hang, so workers are started with "spawn", one engine each. A worker
+that hangs (per-utterance timeout) or crashes is killed and replaced, and the utterance is
+retried once in another process; ProcessPoolExecutor would instead break the whole pool.
+The main process never initializes eSpeak, even for one utterance: that keeps it safe to
+fork later (encoders, subprocesses) and keeps one code path for every run.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+
+from briefing import errors
+from briefing.cache import ClipCache, clip_key
+from briefing.engines import engine_version
+from briefing.engines.worker import serve
+from briefing.model import Clip, Utterance
+
+Progress = Callable[[int, int], None]
+
+STARTUP_TIMEOUT = 30.0
+"""Seconds a new worker may take to import and build its engine, on top of `timeout`."""
+MIN_PER_WORKER = 8
+"""Fewer pending utterances than this per worker don't pay for another process's start."""
+MAX_BATCH = 32
+
+
+def synthesize_all(
+    utterances: Sequence[Utterance],
+    *,
+    engine: str = "pyttsx3",
+    jobs: int | None = None,
+    cache: ClipCache | None = None,
+    labels: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    timeout: float = 60.0,
+) -> list[Clip]:
+    """Synthesize every utterance (cache first, then worker processes started with 'spawn')."""
+    total = len(utterances)
+    names = list(labels) if labels is not None else [f"segment {i + 1}" for i in range(total)]
+    # Identical utterances (a repeated sign-off, say) are synthesized once.
+    unique: dict[Utterance, list[int]] = {}
+    for i, utterance in enumerate(utterances):
+        unique.setdefault(utterance, []).append(i)
+    results: list[Clip | None] = [None] * total
+    keys: dict[Utterance, str] = {}
+    pending: list[Utterance] = []
+    version = engine_version(engine) if cache is not None else ""
+    for utterance, where in unique.items():
+        clip = None
+        if cache is not None:
+            keys[utterance] = clip_key(engine, version, utterance)
+            clip = cache.get(keys[utterance])
+        if clip is None:
+            pending.append(utterance)
+        for i in where:
+            results[i] = clip
+    done = total - sum(len(unique[u]) for u in pending)
+    if progress is not None:
+        progress(done, total)
+
+    def deliver(job: int, clip: Clip) -> None:
+        nonlocal done
+        utterance = pending[job]
+        if cache is not None:
+            cache.put(keys[utterance], clip)
+        for i in unique[utterance]:
+            results[i] = clip
+        done += len(unique[utterance])
+        if progress is not None:
+            progress(done, total)
+
+    if pending:
+        label_of = [names[unique[u][0]] for u in pending]
+        workers = min(jobs or os.cpu_count() or 1, math.ceil(len(pending) / MIN_PER_WORKER))
+        _Pool(engine, max(1, workers), timeout).run(pending, label_of, deliver)
+    return [clip for clip in results if clip is not None]
+
+
+@dataclass
+class _Worker:
+    """A worker process, its pipe, and the jobs sent to it that have no answer yet."""
+
+    process: BaseProcess
+    conn: Connection
+    started: float
+    ready: bool = False
+    batch: deque[int] = field(default_factory=deque)
+    deadline: float = math.inf
+
+
+class _Pool:
+    """Spawned workers fed batches of job numbers; kill and replace on hang or crash."""
+
+    def __init__(self, engine: str, size: int, timeout: float) -> None:
+        self.engine = engine
+        self.size = size
+        self.timeout = timeout
+        self.context = multiprocessing.get_context("spawn")
+        self.workers: list[_Worker] = []
+        self.failed_starts = 0
+
+    def run(
+        self, jobs: list[Utterance], labels: list[str], deliver: Callable[[int, Clip], None]
+    ) -> None:
+        """Synthesize every job, calling deliver(job, clip) in the main thread as clips arrive."""
+        self.jobs, self.labels, self.deliver = jobs, labels, deliver
+        self.queue: deque[int] = deque(range(len(jobs)))
+        self.attempts = [0] * len(jobs)
+        self.remaining = len(jobs)
+        self.batch_size = max(1, min(MAX_BATCH, len(jobs) // (self.size * 4)))
+        try:
+            while self.remaining:
+                self._staff()
+                self._dispatch()
+                self._wait_and_collect()
+        finally:
+            self._shutdown()
+
+    def _staff(self) -> None:
+        """Start workers until there are `size` of them, or enough for the queued work."""
+        busy = sum(1 for w in self.workers if w.batch)
+        wanted = min(self.size, busy + math.ceil(len(self.queue) / self.batch_size))
+        while len(self.workers) < wanted:
+            parent, child = self.context.Pipe()
+            process = self.context.Process(
+                target=serve, args=(self.engine, child), daemon=True, name="briefing-synth"
+            )
+            process.start()
+            child.close()
+            self.workers.append(_Worker(process, parent, time.monotonic()))
+
+    def _dispatch(self) -> None:
+        """Give each idle worker the next batch; its clock starts now."""
+        for worker in self.workers:
+            if worker.batch or not self.queue:
+                continue
+            batch = [self.queue.popleft() for _ in range(min(self.batch_size, len(self.queue)))]
+            worker.batch.extend(batch)
+            worker.conn.send([(job, self.jobs[job]) for job in batch])
+            worker.deadline = time.monotonic() + self.timeout
+            if not worker.ready:
+                worker.deadline += STARTUP_TIMEOUT
+
+    def _wait_and_collect(self) -> None:
+        """Block until a message, an exit or a deadline; handle whatever happened."""
+        now = time.monotonic()
+        soonest = min((w.deadline for w in self.workers), default=math.inf)
+        handles: list[Connection | int] = [w.conn for w in self.workers]
+        handles += [w.process.sentinel for w in self.workers]
+        wait(handles, timeout=None if soonest == math.inf else max(0.0, soonest - now))
+        for worker in list(self.workers):
+            try:
+                while worker in self.workers and worker.conn.poll():
+                    self._handle(worker, worker.conn.recv())
+            except (EOFError, OSError):
+                if worker in self.workers:
+                    worker.process.join(1.0)  # to report its exit code
+                    self._lose(worker, _death(worker))
+                continue
+            if worker not in self.workers:
+                continue
+            if not worker.process.is_alive():
+                self._lose(worker, _death(worker))
+            elif time.monotonic() > worker.deadline:
+                self._lose(worker, f"no result within {self.timeout:g} s (the worker was killed)")
+
+    def _handle(self, worker: _Worker, message: tuple[object, ...]) -> None:
+        """React to one message from a worker."""
+        kind = message[0]
+        if kind == "ready":
+            worker.ready = True
+            if worker.batch:  # the startup allowance is used up; the first job's clock starts
+                worker.deadline = time.monotonic() + self.timeout
+        elif kind == "ok":
+            job, pcm, rate = message[1], message[2], message[3]
+            assert isinstance(job, int) and isinstance(pcm, bytes) and isinstance(rate, int)
+            worker.batch.remove(job)
+            worker.deadline = time.monotonic() + self.timeout if worker.batch else math.inf
+            self.remaining -= 1
+            self.deliver(job, Clip(pcm, rate))
+        elif kind == "err":
+            self._lose(worker, str(message[2]))
+        elif kind == "fatal":
+            cls = getattr(errors, str(message[1]), errors.SynthesisError)
+            hint = message[3] if isinstance(message[3], str) else None
+            raise cls(str(message[2]), hint=hint)
+
+    def _lose(self, worker: _Worker, reason: str) -> None:
+        """Discard a worker; blame its current job (retry once), requeue the rest of its batch."""
+        self.workers.remove(worker)
+        _kill(worker)
+        if not worker.ready:
+            # Died before its engine was built: no job is to blame, but don't loop forever.
+            self.failed_starts += 1
+            if self.failed_starts >= 3:
+                raise errors.SynthesisError(f"synthesis workers keep failing to start: {reason}")
+            self.queue.extendleft(reversed(worker.batch))
+            return
+        if not worker.batch:
+            return
+        job = worker.batch.popleft()
+        self.queue.extendleft(reversed(worker.batch))
+        self.attempts[job] += 1
+        if self.attempts[job] >= 2:
+            raise errors.SynthesisError(
+                f"could not synthesize {self.labels[job]}: {reason}",
+                hint="run with BRIEFING_DEBUG=1 to see the engine's own output",
+            )
+        self.queue.appendleft(job)
+
+    def _shutdown(self) -> None:
+        """Stop every worker: politely when idle, by SIGKILL otherwise (Ctrl-C, errors)."""
+        for worker in self.workers:
+            if worker.batch:
+                worker.process.kill()
+            else:
+                try:
+                    worker.conn.send(None)
+                except OSError:
+                    worker.process.kill()
+        for worker in self.workers:
+            worker.process.join(2.0)
+            _kill(worker)
+        self.workers.clear()
+
+
+def _kill(worker: _Worker) -> None:
+    """Make sure a worker process is gone and reaped."""
+    if worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join(5.0)
+    worker.conn.close()
+
+
+def _death(worker: _Worker) -> str:
+    """Why a worker is gone, as far as its exit code tells."""
+    code = worker.process.exitcode
+    if code is None:
+        return "the worker process closed its pipe"
+    if code < 0:
+        return f"the worker process was killed by signal {-code}"
+    return f"the worker process died (exit code {code})"

@@ -1,0 +1,131 @@
+"""Loudness: BS.1770 measurement matches pyloudnorm, voices levelled, target and peak reached."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyloudnorm
+from audio_helpers import SR, from_pcm, item, long_timeline, speech_like, to_pcm
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.signal import resample_poly
+
+from briefing.loudness import (
+    VOICE_LEVEL_LUFS,
+    integrated_loudness,
+    level_voices,
+    limiter_gain,
+    normalize,
+    peak_envelope,
+)
+from briefing.model import Briefing, Pause, SpokenItem
+from briefing.stitch import stitch
+
+
+def _pyln(pcm: bytes) -> float:
+    return float(pyloudnorm.Meter(SR).integrated_loudness(from_pcm(pcm).astype(np.float64)))
+
+
+def _true_peak_db(pcm: bytes) -> float:
+    up = resample_poly(from_pcm(pcm).astype(np.float64), 4, 1)
+    return float(20 * np.log10(np.abs(up).max()))
+
+
+def test_measurement_matches_pyloudnorm() -> None:
+    parts = [speech_like(2.5, seed=i, level=0.05 * (i % 4 + 1)) for i in range(12)]
+    parts.insert(5, np.zeros(SR * 3, np.float32))  # silence is gated out alike
+    pcm = to_pcm(np.concatenate(parts))
+    assert abs(integrated_loudness(pcm, SR) - _pyln(pcm)) < 0.01
+
+
+def test_silence_and_short_audio_measure_minus_inf() -> None:
+    assert integrated_loudness(bytes(SR * 4), SR) == float("-inf")
+    assert integrated_loudness(to_pcm(speech_like(0.2)), SR) == float("-inf")
+
+
+def test_true_peak_estimate_matches_oversampling() -> None:
+    y = speech_like(5.0, level=0.5, seed=3)
+    env = peak_envelope(y, 0.0)
+    ref = np.abs(resample_poly(y.astype(np.float64), 4, 1)).max()
+    assert abs(20 * np.log10(env.max() / ref)) < 0.1
+    assert np.all(env >= np.abs(y))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 3.0), min_size=1, max_size=3000),
+    st.floats(0.1, 1.0),
+)
+def test_limiter_never_exceeds_ceiling(values: list[float], ceiling: float) -> None:
+    y = np.array(values, dtype=np.float32)
+    y[1::2] *= -1
+    limiter_gain(y, np.abs(y), ceiling, SR)
+    assert np.all(np.abs(y) <= ceiling * (1 + 1e-5))
+
+
+def test_limiter_gain_is_smooth_not_clipping() -> None:
+    t = np.arange(SR, dtype=np.float32) / SR
+    y = (np.sin(2 * np.pi * 200 * t) * np.where((t > 0.4) & (t < 0.6), 2.0, 0.5)).astype(np.float32)
+    before = y.copy()
+    limiter_gain(y, np.abs(y), 0.9, SR)
+    gain = np.divide(y, before, out=np.ones_like(y), where=np.abs(before) > 1e-3)
+    assert gain.min() > 0.44 and gain.max() <= 1.0
+    assert np.abs(np.diff(gain[np.abs(before) > 0.05])).max() < 0.01  # a ramp, not a step
+    # Away from the loud part the signal is untouched.
+    assert np.array_equal(y[: int(0.3 * SR)], before[: int(0.3 * SR)])
+
+
+def test_level_voices_brings_voices_together() -> None:
+    tl = long_timeline(stories=1, seconds=30)
+    out = level_voices(tl)
+    assert len(out) == len(tl)
+    assert all(type(a) is type(b) for a, b in zip(tl, out, strict=True))
+    by_voice: dict[str, list[bytes]] = {}
+    for it in out:
+        if isinstance(it, SpokenItem):
+            by_voice.setdefault(it.voice_id, []).append(it.clip.pcm)
+    levels = [_pyln(b"".join(p)) for p in by_voice.values()]
+    assert len(levels) == 3
+    assert max(levels) - min(levels) < 0.3
+    assert abs(levels[0] - VOICE_LEVEL_LUFS) < 0.3
+    # Durations and text are untouched.
+    for a, b in zip(tl, out, strict=True):
+        if isinstance(a, SpokenItem) and isinstance(b, SpokenItem):
+            assert len(a.clip.pcm) == len(b.clip.pcm) and a.text == b.text
+
+
+def test_level_voices_keeps_silent_voice_and_pauses() -> None:
+    silent = SpokenItem(
+        clip=type(item(1).clip)(pcm=bytes(SR * 2), sample_rate=SR),
+        text="",
+        speaker="X",
+        voice_id="mute",
+        story=0,
+    )
+    tl = [silent, Pause(100), item(2.0)]
+    out = level_voices(tl)
+    assert out[0] is silent and out[1] is tl[1]
+
+
+def test_normalize_reaches_target_under_ceiling() -> None:
+    b = stitch(level_voices(long_timeline(stories=2, seconds=15)))
+    out, report = normalize(b, target_lufs=-16.0, max_true_peak_dbtp=-1.0)
+    assert out.cues == b.cues and out.chapters == b.chapters
+    assert len(out.pcm) == len(b.pcm)
+    assert abs(_pyln(out.pcm) - -16.0) < 0.5
+    assert abs(report.integrated_lufs - _pyln(out.pcm)) < 0.05
+    assert _true_peak_db(out.pcm) <= -1.0
+    assert report.true_peak_dbtp <= -1.0
+    assert report.gain_db > 0
+
+
+def test_normalize_other_target() -> None:
+    b = stitch([item(6.0, level=0.2)])
+    out, report = normalize(b, target_lufs=-23.0)
+    assert abs(_pyln(out.pcm) - -23.0) < 0.3
+    assert report.gain_db < 0
+
+
+def test_normalize_silence_is_a_no_op() -> None:
+    b = Briefing(pcm=bytes(SR * 2), sample_rate=SR, cues=(), chapters=())
+    out, report = normalize(b)
+    assert out.pcm == b.pcm and report.gain_db == 0.0

@@ -1,0 +1,159 @@
+"""The worker pool, with the fake engine: order, dedup, cache, retries, kills, Ctrl-C."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+
+from briefing import synth
+from briefing.cache import ClipCache
+from briefing.engines.fake import FakeEngine
+from briefing.errors import ConfigError, SynthesisError
+from briefing.model import Clip, Utterance, Voice
+from briefing.synth import synthesize_all
+
+VOICES = ["gmw/en-us", "gmw/en-us+f3", "gmw/en-gb-scotland+m2", "gmw/en-gb-x-rp+m3"]
+
+
+def _utterances(n: int, marker: str = "") -> list[Utterance]:
+    return [
+        Utterance(
+            Voice(VOICES[i % len(VOICES)]), 175, f"Sentence {i} says {i % 7} things {marker}."
+        )
+        for i in range(n)
+    ]
+
+
+def _children() -> list[int]:
+    """Live (non-zombie) child processes of this process, read from /proc."""
+    me, found = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        # multiprocessing's resource tracker is shared and long-lived, not a worker.
+        if int(fields[1]) == me and fields[0] != "Z" and b"resource_tracker" not in command:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
+    monkeypatch.setenv("BRIEFING_FAKE_STATE", str(tmp_path / "fake-state"))
+    monkeypatch.delenv("BRIEFING_FAKE_FAIL", raising=False)
+    yield
+    assert multiprocessing.active_children() == []
+    assert _children() == []
+
+
+def test_results_come_back_in_input_order() -> None:
+    utterances = _utterances(60)
+    clips = synthesize_all(utterances, engine="fake", jobs=2)
+    engine = FakeEngine()
+    assert clips == [engine.synthesize(u) for u in utterances]
+
+
+def test_duplicates_are_synthesized_once_and_progress_reaches_total() -> None:
+    utterances = _utterances(5) * 3
+    seen: list[tuple[int, int]] = []
+    clips = synthesize_all(
+        utterances, engine="fake", jobs=1, progress=lambda d, t: seen.append((d, t))
+    )
+    assert clips[:5] == clips[5:10] == clips[10:]
+    assert seen[0] == (0, 15) and seen[-1] == (15, 15)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert len(seen) == 6  # the start, then one call per distinct utterance
+
+
+def test_empty_input_starts_no_worker() -> None:
+    assert synthesize_all([], engine="fake") == []
+
+
+def test_warm_cache_starts_no_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = ClipCache(tmp_path / "cache")
+    utterances = _utterances(20)
+    cold = synthesize_all(utterances, engine="fake", jobs=2, cache=cache)
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker was started on a warm cache")
+
+    monkeypatch.setattr(synth._Pool, "run", no_pool)
+    assert synthesize_all(utterances, engine="fake", jobs=2, cache=cache) == cold
+
+
+def test_only_changed_utterances_are_synthesized(tmp_path: Path) -> None:
+    cache = ClipCache(tmp_path / "cache")
+    utterances = _utterances(20)
+    synthesize_all(utterances, engine="fake", cache=cache)
+    changed = [*utterances[:-1], Utterance(utterances[-1].voice, 175, "A new sentence.")]
+    seen: list[tuple[int, int]] = []
+    synthesize_all(changed, engine="fake", cache=cache, progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(19, 20), (20, 20)]
+
+
+@pytest.mark.parametrize("mode", ["raise-once", "crash-once", "empty-once"])
+def test_a_failure_is_retried_in_another_worker(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_FAKE_FAIL", f"{mode}:BOOM")
+    utterances = _utterances(30)
+    utterances[7] = Utterance(Voice("gmw/en-us"), 175, "This one goes BOOM once.")
+    clips = synthesize_all(utterances, engine="fake", jobs=2)
+    engine = FakeEngine()
+    monkeypatch.delenv("BRIEFING_FAKE_FAIL")
+    assert clips == [engine.synthesize(u) for u in utterances]
+
+
+def test_a_hung_worker_is_killed_and_the_utterance_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_FAKE_FAIL", "hang-once:STUCK")
+    utterances = _utterances(10)
+    utterances[3] = Utterance(Voice("gmw/en-us"), 175, "This one is STUCK for a while.")
+    clips = synthesize_all(utterances, engine="fake", jobs=1, timeout=1.0)
+    assert len(clips) == 10 and all(c.pcm for c in clips)
+
+
+@pytest.mark.parametrize("mode", ["raise", "crash", "hang", "empty"])
+def test_a_persistent_failure_names_the_segment(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_FAKE_FAIL", f"{mode}:BAD")
+    utterances = _utterances(12)
+    utterances[5] = Utterance(Voice("gmw/en-us"), 175, "Always BAD news.")
+    labels = [f"story 1 'Headline', segment {i + 1}" for i in range(12)]
+    with pytest.raises(SynthesisError, match="story 1 'Headline', segment 6"):
+        synthesize_all(utterances, engine="fake", jobs=2, labels=labels, timeout=1.0)
+
+
+def test_a_worker_that_cannot_build_its_engine_reports_why() -> None:
+    with pytest.raises(ConfigError, match="unknown engine"):
+        synthesize_all(_utterances(2), engine="no-such-engine")
+
+
+def test_keyboard_interrupt_from_progress_stops_every_worker() -> None:
+    def interrupt(done: int, total: int) -> None:
+        if done > 0:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        synthesize_all(_utterances(200), engine="fake", jobs=2, progress=interrupt)
+
+
+def test_sigint_while_workers_hang_stops_every_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_FAKE_FAIL", "hang:Sentence")
+    timer = threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            synthesize_all(_utterances(40), engine="fake", jobs=2, timeout=120.0)
+    finally:
+        timer.cancel()
+
+
+def test_clips_are_plain_clip_values() -> None:
+    (clip,) = synthesize_all(_utterances(1), engine="fake")
+    assert isinstance(clip, Clip) and clip.sample_rate == 22050 and clip.duration > 0.5
