@@ -11,7 +11,7 @@ Definitions follow issue 3:
 - speaker accuracy: of recalled quotes, those whose segment's speaker names the gold speaker
   (surname match for people, name match for organisations, any role phrase for unnamed ones).
 
-Run: .venv/bin/python benchmarks/quote_eval.py [-v]
+Run: .venv/bin/python benchmarks/quote_eval.py [-v] [FILE-PREFIX ...]
 """
 
 from __future__ import annotations
@@ -103,7 +103,10 @@ def speaker_ok(gold: Gold, speaker: str | None) -> bool:
 def main() -> None:
     """Score every corpus file and print recall, precision and speaker accuracy."""
     verbose = "-v" in sys.argv
-    files = sorted(CORPUS.glob("*.txt"))
+    prefixes = [a for a in sys.argv[1:] if not a.startswith("-")]
+    files = [
+        f for f in sorted(CORPUS.glob("*.txt")) if not prefixes or f.name.startswith(tuple(prefixes))
+    ]
     n_gold = recalled = speaker_right = n_seg = precise = n_all_gold = 0
     for path in files:
         article, golds = load(path)

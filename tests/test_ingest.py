@@ -23,9 +23,9 @@ def write(tmp_path: Path, name: str, data: bytes | str) -> str:
     return str(path)
 
 
-def error_for(sources: list[str], options: IngestOptions = IngestOptions()) -> InputError:
+def error_for(sources: list[str], options: IngestOptions | None = None) -> InputError:
     with pytest.raises(InputError) as info:
-        load_articles(sources, options)
+        load_articles(sources, options or IngestOptions())
     message = str(info.value)
     assert "\n" not in message, "errors are one line"
     return info.value
