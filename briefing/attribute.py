@@ -11,19 +11,13 @@ from briefing.coref import MEDIA_HEADS, ORG_HEADS, Entity, Registry
 from briefing.model import Attribution, AttributionMethod, Gender, Segment, SegmentKind
 from briefing.speech_verbs import VERB_PATTERN, has_speech_verb
 
-PERSON_HEADS = frozenset(
-    """spokesperson spokesman spokeswoman minister official mayor governor president senator
-    lawmaker lawyer attorney coach player star actor actress singer executive ceo chief director
-    chairman chairwoman leader secretary general commander judge officer manager striker founder
-    author researcher scientist professor doctor economist analyst source aide adviser advisor
-    prosecutor defendant plaintiff witness victim resident father mother man woman boy girl
-    teen teenager student teacher nurse candidate ambassador chancellor premier king queen prince
-    princess pope driver pilot captain midfielder defender goalkeeper forward quarterback pitcher
-    veteran owner representative spokespeople investigator expert organiser organizer activist
-    campaigner councillor councilor sheriff detective inspector superintendent commissioner""".split()
+PERSON_HEADS = names.OCCUPATIONS
 )
 _HEADS = sorted(PERSON_HEADS | ORG_HEADS | MEDIA_HEADS, key=len, reverse=True)
-_HEAD = "(?:" + "|".join(_HEADS) + ")s?"
+_HEAD = (
+    "(?:" + "|".join(_HEADS) + r")(?:s|es)?|companies|agencies|authorities|spokespeople"
+    r"|\d+-year-old"
+)
 _PRON = r"(?P<pron>[Hh]e|[Ss]he|[Tt]hey)(?![\w’'-])"
 _NOM = (
     rf"(?P<nom>(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+"
@@ -37,7 +31,9 @@ _ROLE_WORDS = sorted(
     reverse=True,
 )
 # Lower-case roles before a name: "press secretary Karine Jean-Pierre", "lead author Dr. X".
-_ROLE_PREFIX = "(?:(?:" + "|".join(_ROLE_WORDS) + r")\s+){0,3}"
+_ROLE = "(?:" + "|".join(_ROLE_WORDS) + ")"
+# Lower-case words ending in a role: "fire service spokesman", "press secretary".
+_ROLE_PREFIX = rf"(?:(?:[a-z][\w’'-]*\s+){{0,3}}?{_ROLE}\s+(?:{_ROLE}\s+){{0,2}})?"
 _NAME = rf"{_ROLE_PREFIX}(?P<name>{names.NAME_PATTERN})"
 _SUBJ = rf"(?:{_PRON}|{_NOM}|{_NAME})"
 _ADV = (
@@ -48,7 +44,8 @@ _APPOS = r"(?:\s*,(?P<appos>[^,“”\"]{1,160}),)?(?:\s*,[^,“”\"]{1,160},){
 _VERB = rf"(?P<verb>{VERB_PATTERN})"
 TAIL_SUBJ_VERB = re.compile(rf"(?:{_SUBJ}){_APPOS}\s+(?:{_ADV}\s+){{0,2}}{_VERB}")
 TAIL_VERB_SUBJ = re.compile(
-    rf"(?:{_ADV}\s+){{0,2}}{_VERB}\s+(?:{_ADV}\s+)?{_SUBJ}(?:\s*,(?P<appos>\s*[^,]{{1,60}}),)?"
+    rf"(?:{_ADV}\s+){{0,2}}{_VERB}\s+(?:{_ADV}\s+)?{_SUBJ}"
+    rf"(?:\s*,\s*(?P<appos>{names.NAME_PATTERN})(?=\s*[,.;]|\s*$))?"
 )
 # "X declined to comment, saying only that" / "X did Y but said": subject and verb apart.
 LEAD_SUBJECT = re.compile(rf"^(?:[^,“”\"]{{1,60}},\s+)?{_SUBJ}(?P<appos>)")
@@ -152,6 +149,22 @@ def any_cue(lead: str) -> Cue | None:
     return found
 
 
+def _singular(head: str) -> str:
+    """Singular of a role noun (companies -> company, officials -> official)."""
+    if head.endswith("year-old"):
+        return "year-old"
+    if head in _HEADS:
+        return head
+    if head.endswith("ies") and head[:-3] + "y" in _HEADS:
+        return head[:-3] + "y"
+    if head == "spokespeople":
+        return "spokesperson"
+    for cut in ("es", "s"):
+        if head.endswith(cut) and head[: -len(cut)] in _HEADS:
+            return head[: -len(cut)]
+    return head
+
+
 @dataclass
 class Attributor:
     """Resolves cues to canonical speakers for one article, remembering the last speaker."""
@@ -174,8 +187,8 @@ class Attributor:
             _, _, entity = self.registry.resolve_name(cue.org, pos)
             return entity, ""
         assert cue.nom is not None and cue.head is not None
-        head = cue.head.lower().removesuffix("s") if cue.head.lower() != "ceos" else "ceo"
-        entity = self.registry.resolve_nominal(head if head in _HEADS else cue.head, pos)
+        head = _singular(cue.head.lower())
+        entity = self.registry.resolve_nominal(head, pos)
         phrase = re.sub(r"\s+", " ", cue.nom)
         return entity, phrase[0].lower() + phrase[1:]
 

@@ -203,16 +203,10 @@ def _parse_voice(value: Any, path: Path, where: str) -> Voice:
     if not isinstance(voice_id, str) or not voice_id.strip():
         raise ConfigError(f"{path}: {where} needs `voice` as a string, got {_kind(voice_id)}")
     voice = Voice(id=voice_id.strip(), gender=variant_gender(voice_id.strip()))
-    for key, kind, low, high in (("rate", int, 80, 450), ("pitch", int, 0, 99)):
-        if key in spec:
-            number = spec[key]
-            if (
-                not isinstance(number, kind)
-                or isinstance(number, bool)
-                or not low <= number <= high
-            ):
-                raise ConfigError(f"{path}: {where} {key} must be a whole number {low}-{high}")
-            voice = replace(voice, **{key: number})
+    if "rate" in spec:
+        voice = replace(voice, rate=_whole(spec["rate"], 80, 450, f"{path}: {where} rate"))
+    if "pitch" in spec:
+        voice = replace(voice, pitch=_whole(spec["pitch"], 0, 99, f"{path}: {where} pitch"))
     if "volume" in spec:
         volume = spec["volume"]
         if not isinstance(volume, int | float) or isinstance(volume, bool) or not 0 < volume <= 1:
@@ -236,6 +230,12 @@ def _parse_pauses(table: dict[str, Any], path: Path, base: Pauses) -> Pauses:
             raise ConfigError(f"{path}: [pauses] {key} must be a whole number of ms, 0-10000")
         values[key] = value
     return replace(base, **values)
+
+
+def _whole(value: object, low: int, high: int, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ConfigError(f"{what} must be a whole number {low}-{high}")
+    return value
 
 
 def _kind(value: object) -> str:

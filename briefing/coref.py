@@ -22,8 +22,10 @@ _APPOSITIVE = re.compile(r",\s+(?:the|a|an|who|whose|its|his|her)\b([^,.;]{0,80}
 _SPEAKS = re.compile(
     rf"(?:\s*,[^,“”\"]{{1,100}},)?[\s,]+(?:\w+ly\s+|also\s+|has\s+|had\s+)?{VERB_PATTERN}"
 )
-_TITLE_BEFORE = re.compile(r"(?<![\w.])([A-Za-z.]+)\s+$")
+_REPORTED = re.compile(rf"(?<![\w-]){VERB_PATTERN}\s+(?:that\s+)?$")
+_TITLE_BEFORE = re.compile(r"(?<![\w.])([A-Za-z.]+),?\s+$")
 
+SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative"})
 MEDIA_HEADS = frozenset(
     "outlet newspaper paper publication magazine network broadcaster site website journal "
     "tabloid daily channel station newsletter".split()
@@ -94,9 +96,12 @@ def _scan(text: str, base: int, raws: list[_Raw]) -> None:
         verb = _SPEAKS.match(after)
         media_cue = bool(
             re.search(r"\bAs\s*$", before)
-            or after.split()[:1] and after.split()[0].strip(",.") in MEDIA_VERBS
+            and after.split()[:1]
+            and after.split()[0].strip(",.") in MEDIA_VERBS
         )
-        subject = not possessive and not _OBJECT_BEFORE.search(before)
+        # "said Price had tapped": the subject of reported speech is not the one speaking.
+        reported = _REPORTED.search(before) is not None and re.match(r"\s+[a-z]", after)
+        subject = not possessive and not _OBJECT_BEFORE.search(before) and not reported
         speaks = verb is not None and subject
         raws.append(_Raw(base + start, core, titles, role, subject, speaks, media_cue))
 
@@ -140,7 +145,7 @@ class Registry:
             return True
         if names.is_org_name(raw.core):
             return False
-        if any(t.lower() in _PERSON_CUES for t in raw.titles):
+        if any(t.lower().rstrip(".") in _PERSON_CUES for t in raw.titles):
             return True
         if raw.media_cue:
             return False
@@ -297,6 +302,11 @@ class Registry:
             entity = mention.entity
             if entity.kind == PERSON and (head in entity.roles or head + "s" in entity.roles):
                 return entity
+        if head in SPOKES:
+            # An unnamed spokesperson speaks for the organisation just quoted or named speaking.
+            for mention in self.before(pos, max(0, pos - 600)):
+                if mention.entity.kind != PERSON and mention.entity.speaks:
+                    return mention.entity
         return None
 
     def recent_person(self, pos: int, window: int) -> Entity | None:

@@ -145,7 +145,7 @@ def info_frame(first_header: int, frames: int, audio_bytes: int, end_pad: int) -
 
 
 def encode_mp3(pcm: bytes, sample_rate: int, *, jobs: int = 2) -> bytes:
-    """Encode mono 16-bit PCM to a gapless MP3, on `jobs` threads; decoded audio matches the input."""
+    """Encode mono 16-bit PCM to gapless MP3 on `jobs` threads; it decodes to the input's timing."""
     x = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
     n = len(x)
     spf = FRAME_SAMPLES if sample_rate < 32000 else 2 * FRAME_SAMPLES

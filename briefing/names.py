@@ -15,10 +15,34 @@ _TOKEN = (
     rf"(?:(?:{_ABBR})\.|(?:[A-Z]\.){{1,3}}|[A-Z][\w’'\-]*\w|[A-Z]"
     r"|(?:al|el|Al|El|bin|ben)-[A-Z][\w’'\-]*)"
 )
-_CONNECTOR = r"(?:of|de|del|della|der|den|van|von|bin|bint|ibn|da|di|du|dos|das|la|le|al|el|ter|&)"
+_CONNECTOR = r"(?:of|for|de|del|della|der|den|van|von|bin|bint|ibn|da|di|du|dos|das|la|le|al|el|ter|&)"
 NAME_PATTERN = rf"{_TOKEN}(?:[ \u00a0](?:{_CONNECTOR}[ \u00a0])?{_TOKEN})*"
 NAME_RE = re.compile(rf"(?<![\w’'\-]){NAME_PATTERN}")
 
+OCCUPATIONS = frozenset(
+    """spokesperson spokesman spokeswoman minister official mayor governor president senator
+    lawmaker lawyer attorney coach player star actor actress singer executive ceo chief director
+    chairman chairwoman leader secretary general commander judge officer manager striker founder
+    author researcher scientist professor doctor economist analyst source aide adviser advisor
+    prosecutor defendant plaintiff witness victim resident father mother man woman boy girl
+    teen teenager student teacher nurse candidate ambassador chancellor premier king queen prince
+    princess pope driver pilot captain midfielder defender goalkeeper forward quarterback pitcher
+    veteran owner representative spokespeople investigator expert organiser organizer activist
+    campaigner councillor councilor sheriff detective inspector superintendent commissioner
+    envoy negotiator diplomat landlord tenant firefighter engineer scout farmer paramedic soldier
+    trooper agent sergeant lieutenant colonel admiral priest pastor reverend rabbi imam bishop
+    historian writer journalist reporter editor columnist critic designer architect artist
+    musician rapper drummer guitarist comedian host presenter anchor producer filmmaker
+    entrepreneur investor banker trader consultant strategist pollster adviser organizer
+    physician surgeon psychologist psychiatrist epidemiologist virologist biologist chemist
+    physicist astronomer geologist climatologist meteorologist oceanographer researcher
+    fellow lecturer dean principal headteacher headmaster headmistress superintendent
+    mother father daughter son wife husband sister brother grandmother grandfather neighbour
+    neighbor shopkeeper worker employee nurse midwife caretaker cleaner chef baker butcher
+    mechanic electrician plumber builder contractor developer operator survivor refugee migrant
+    protester demonstrator voter shopper passenger commuter traveller traveler fan supporter
+    athlete sprinter swimmer cyclist runner boxer fighter wrestler golfer skier batsman bowler
+    captain winger fullback centre center guard rookie novelist poet playwright""".split()
 TITLES = frozenset(
     """
     mr mrs ms mx miss dr gen lt col sgt capt adm maj cpl pvt cmdr sen rep gov pres prof rev fr
@@ -38,6 +62,16 @@ TITLES = frozenset(
     veteran rookie guard striker midfielder forward defender goalkeeper quarterback pitcher
     novelist author actor actress singer rapper star artist director producer lead
     """.split()
+) | OCCUPATIONS
+# Title words that also name places and bodies ("State University"), not people's ranks.
+_WEAK_TITLES = frozenset(
+    """state u.s. us uk eu un federal foreign home central command house white air force army
+    navy marine corps department ministry reserve trade culture environment economy affairs
+    staff security homeland interior justice treasury commerce labor labour education energy
+    transportation agriculture health finance defense defence party majority minority
+    opposition ranking member conservative tory democrat democratic republican liberal green
+    police executive managing acting former deputy assistant vice prime head lead""".split()
+)
 )
 _SUFFIXES = frozenset({"jr.", "sr.", "ii", "iii", "iv", "jr", "sr"})
 
@@ -112,9 +146,8 @@ STOPWORDS = frozenset(
     under among between into onto upon also still yet now then later earlier meanwhile however
     instead indeed last next first second third one two three no not yes all some many most
     several both each every such other another monday tuesday wednesday thursday friday saturday
-    sunday january february march april may june july august september october november december
-    mon tue wed thu fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec today yesterday
-    tomorrow tonight according asked speaking echoing given""".split()
+    sunday january february march july september october november december today yesterday
+    tomorrow tonight according asked speaking echoing given critics officials experts""".split()
 )
 
 
@@ -131,7 +164,8 @@ def strip_titles(name: str) -> tuple[str, list[str]]:
     if "of" in tokens[1:]:
         cut = tokens.index("of", 1)
         left = [t for k, t in enumerate(tokens[:cut]) if not is_title[k]]
-        if left and not any(is_title[cut + 1 :]):
+        strong = [t.lower().rstrip(".") not in _WEAK_TITLES for t in tokens[cut + 1 :]]
+        if left and not any(f and g for f, g in zip(is_title[cut + 1 :], strong, strict=True)):
             tokens, is_title = tokens[:cut], is_title[:cut]
     last_title = max((k for k, flag in enumerate(is_title) if flag), default=-1)
     after = tokens[last_title + 1 :]

@@ -71,6 +71,9 @@ _DATELINE = re.compile(
     r"\s*(?:\((?:AP|Reuters|AFP|CNN|UPI|Bloomberg|dpa|CP|The Canadian Press)\)\s*)?"
     r"(?:—|–|--|-)\s+"
 )
+_TWO_CAPS = re.compile(r"[A-Z][A-Z]")
+_NOT_LETTER = re.compile(r"[^A-Za-z]+")
+_NOT_UPPER = re.compile(r"[^A-Z]+")
 _SHOUTED = re.compile(r"(?<![\w.&'’-])(?P<caps>[A-Z]{2,})(?P<tail>['’]s\b)?(?![\w&'’-])")
 _INITIALISM = re.compile(r"(?<![\w.&'’-])(?P<caps>[A-Z]{2,6})(?P<tail>s\b|['’]s\b)?(?![\w&'’-])")
 _AMPERSAND_CAPS = re.compile(r"\b(?P<a>[A-Z]{1,3})&(?P<b>[A-Z]{1,3})\b")
@@ -107,6 +110,10 @@ _ROMAN_CARDINAL_AFTER = frozenset(
 _FRACTIONS = {"1/2": "one half", "1/3": "one third", "2/3": "two thirds", "1/4": "one quarter",
               "3/4": "three quarters", "½": "one half", "⅓": "one third", "⅔": "two thirds",
               "¼": "one quarter", "¾": "three quarters"}  # fmt: skip
+_FRACTION_CHARS = frozenset("½⅓⅔¼¾")
+_SYMBOL_CHARS = frozenset("&+=~×±§→≈")
+_DROP_CHARS = frozenset("*_|•·[]{}<>^`")
+_PAUSE_CHARS = frozenset("…—–-")
 _FRACTION = re.compile(r"(?<![\w/])(?:[123]/[234]|[½⅓⅔¼¾])(?![\w/])")
 _SLASH_NUMBERS = re.compile(r"(?<=\d)/(?=\d)")
 _AND_OR = re.compile(r"\band/or\b")
@@ -180,9 +187,11 @@ def _ampersand_caps(match: re.Match[str]) -> str:
 
 def _acronyms(text: str, lexicon: Lexicon) -> str:
     """Letters for short initialisms ("GOP" -> "G.O.P."), words for those said as words."""
-    letters = sum(1 for c in text if c.isalpha())
+    if _TWO_CAPS.search(text) is None:
+        return text
+    letters = len(_NOT_LETTER.sub("", text))
     # An all-caps headline is words, not initialisms: only listed acronyms keep their letters.
-    shouting = letters > 12 and sum(1 for c in text if c.isupper()) > 0.6 * letters
+    shouting = letters > 12 and len(_NOT_UPPER.sub("", text)) > 0.6 * letters
 
     def replace(match: re.Match[str]) -> str:
         caps, tail = match["caps"], match["tail"] or ""
@@ -204,7 +213,7 @@ def _acronyms(text: str, lexicon: Lexicon) -> str:
 def _pauses(text: str) -> str:
     def ellipsis(match: re.Match[str]) -> str:
         start, end = match.start(), match.end()
-        before = text[:start].rstrip()[-1:] if start else ""
+        before = text[start - 1] if start else ""  # the pattern ate the spaces before it
         after = text[end : end + 1]
         if not before or before in ".!?,;:":
             return " "
@@ -228,32 +237,57 @@ def _tidy(text: str) -> str:
     return _LEADING.sub("", text).rstrip(", ")
 
 
+def _symbols(text: str) -> str:
+    """Fractions, slashes and symbols read as words; typographic marks dropped."""
+    if "/" in text or not _FRACTION_CHARS.isdisjoint(text):
+        text = _FRACTION.sub(lambda m: " " + _FRACTIONS[m.group(0)] + " ", text)
+        text = _AND_OR.sub("and or", text)
+        text = _SLASH_NUMBERS.sub(" ", text)
+        text = _SLASH_WORDS.sub(" or ", text)
+        text = _SLASH_OTHER.sub(" ", text)
+    if not _SYMBOL_CHARS.isdisjoint(text):
+        text = _SYMBOL.sub(lambda m: _SYMBOL_WORDS[m.group(0).strip()], text)
+    if not _DROP_CHARS.isdisjoint(text):
+        text = _DROP.sub(" ", text)
+    if "(" in text or ")" in text:
+        text = _PARENS.sub(", ", text)
+    return text
+
+
+def _abbreviations(text: str) -> str:
+    """Titles, months, Saint/Street, No., Inc. and friends, e.g./i.e."""
+    if "(" in text:
+        text = _PARTY.sub(_party, text)
+    text = _MONTH.sub(lambda m: _MONTH_ABBR[m["abbr"]], text)
+    if "." in text:
+        text = _NUMBER.sub("number ", text)
+        text = _TITLE.sub(_title, text)
+        text = _WORD_ABBR_RE.sub(_word_abbr, text)
+        text = _EG_IE.sub(lambda m: "for example" if m["eg"] else "that is", text)
+    if "St" in text:
+        text = _SAINT.sub("Saint", text)
+        text = _STREET.sub(" Street", text)
+    return text
+
+
 def to_spoken(text: str, lexicon: Lexicon | None = None) -> str:
-    """Rewrite text written for the eye into what the engine should say."""
+    """Rewrite text written for the eye into what the engine should say.
+
+    May return "" for text with nothing to say (a lone "…"); callers skip those.
+    """
     lexicon = default_lexicon() if lexicon is None else lexicon
-    text = _APOSTROPHE.sub("'", text)
+    if "’" in text or "‘" in text:
+        text = _APOSTROPHE.sub("'", text)
     text = lexicon.respell(text)
     text = _DATELINE.sub(_dateline, text, count=1)
     text = web_to_spoken(text)
-    text = _PARTY.sub(_party, text)
-    text = _MONTH.sub(lambda m: _MONTH_ABBR[m["abbr"]], text)
+    text = _abbreviations(text)
     text = numbers_to_spoken(text)
-    text = _NUMBER.sub("number ", text)
-    text = _TITLE.sub(_title, text)
-    text = _SAINT.sub("Saint", text)
-    text = _STREET.sub(" Street", text)
-    text = _WORD_ABBR_RE.sub(_word_abbr, text)
-    text = _EG_IE.sub(lambda m: "for example" if m["eg"] else "that is", text)
     text = _ROMAN.sub(_roman, text)
-    text = _AMPERSAND_CAPS.sub(_ampersand_caps, text)
+    if "&" in text:
+        text = _AMPERSAND_CAPS.sub(_ampersand_caps, text)
     text = _acronyms(text, lexicon)
-    text = _FRACTION.sub(lambda m: " " + _FRACTIONS[m.group(0)] + " ", text)
-    text = _AND_OR.sub("and or", text)
-    text = _SLASH_NUMBERS.sub(" ", text)
-    text = _SLASH_WORDS.sub(" or ", text)
-    text = _SLASH_OTHER.sub(" ", text)
-    text = _SYMBOL.sub(lambda m: _SYMBOL_WORDS[m.group(0).strip()], text)
-    text = _DROP.sub(" ", text)
-    text = _PARENS.sub(", ", text)
-    text = _pauses(text)
+    text = _symbols(text)
+    if not _PAUSE_CHARS.isdisjoint(text) or "..." in text:
+        text = _pauses(text)
     return _tidy(text)

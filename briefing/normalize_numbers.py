@@ -37,11 +37,12 @@ _PERCENT = re.compile(rf"(?P<num>{_NUM})(?:\s?(?:-|–)\s?(?P<num2>{_NUM}))?\s?(
 _RANGE = re.compile(rf"(?<![\w.,/:-])(?P<a>{_NUM})\s?(?:–|-|—)\s?(?P<b>{_NUM})(?![\w/:-]|[.,]\d)")
 _ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
 _DECADE = re.compile(r"(?<![\w'’])(?:(?P<century>1[0-9]|20)|['’])(?P<tens>[0-9])0s\b")
-_YEAR_CONTEXT = re.compile(
-    r"\b(?P<lead>(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Tt]hrough|[Dd]uring|[Bb]efore"
-    r"|[Aa]fter|[Oo]f|[Yy]ear|[Ee]arly|[Ll]ate|[Mm]id|[Ss]pring|[Ss]ummer|[Ff]all|[Aa]utumn"
-    r"|[Ww]inter|January|February|March|April|May|June|July|August|September|October"
-    r"|November|December|\d{1,2}(?:st|nd|rd|th)?,)\s+)(?P<year>20[1-9]\d)\b(?![,.]\d)"
+# Found by the year itself (a fast literal scan), then the word before it is checked.
+_YEAR = re.compile(r"(?<![\w$£€.,])20[1-9]\d\b(?![,.]\d|%)")
+_YEAR_LEAD = re.compile(
+    r"(?:\b(?:in|since|by|until|till|from|through|during|before|after|of|year|early|late|mid"
+    r"|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|august"
+    r"|september|october|november|december)|\d(?:st|nd|rd|th)?,)\s+$"
 )
 _MONTHS = [
     "January",
@@ -159,9 +160,11 @@ def _decade(match: re.Match[str]) -> str:
 
 
 def _year(match: re.Match[str]) -> str:
-    # "in 2021" is said "twenty twenty-one", not "two thousand twenty-one".
-    year = match["year"]
-    return f"{match['lead']}{year[:2]} {year[2:]}"
+    # "in 2021" is said "twenty twenty-one", not "two thousand twenty-one" (but "2021 people").
+    start = match.start()
+    before = match.string[max(0, start - 12) : start].lower()
+    year = match.group(0)
+    return f"{year[:2]} {year[2:]}" if _YEAR_LEAD.search(before) else year
 
 
 def ordinal(day: str) -> str:
@@ -197,14 +200,26 @@ def _unit(match: re.Match[str]) -> str:
     return f"{match['num']} {one if _is_one(match['num']) else many}"
 
 
+_DIGIT = re.compile(r"\d")
+_CURRENCY_CHARS = frozenset("$£€¥₹₩₽")
+
+
 def numbers_to_spoken(text: str) -> str:
     """Rewrite money, percentages, ranges, decades, years, dates, times and units."""
-    text = _MONEY.sub(_money, text)
-    text = _PERCENT.sub(_percent, text)
-    text = _ISO_DATE.sub(_iso_date, text)
-    text = _DECADE.sub(_decade, text)
-    text = _TIME.sub(_time, text)
+    if _DIGIT.search(text) is None:
+        return text  # most sentences have no numbers: skip every rule below
+    if not _CURRENCY_CHARS.isdisjoint(text):
+        text = _MONEY.sub(_money, text)
+    if "%" in text or "cent" in text:
+        text = _PERCENT.sub(_percent, text)
+    if "-" in text:
+        text = _ISO_DATE.sub(_iso_date, text)
+    if "0s" in text:
+        text = _DECADE.sub(_decade, text)
+    if ":" in text:
+        text = _TIME.sub(_time, text)
     text = _RANGE.sub(_range, text)
     text = _DATE.sub(_date, text)
-    text = _YEAR_CONTEXT.sub(_year, text)
+    if "20" in text:
+        text = _YEAR.sub(_year, text)
     return _UNIT.sub(_unit, text)

@@ -34,10 +34,21 @@ def _url(match: re.Match[str]) -> str:
     return _spell_address(url)
 
 
+_TLD_HINT = re.compile(
+    r"\.(?:com|org|net|gov|edu|io|uk|ca|de|fr|au|info|news|ai|app|dev|tv|us)\b|://|www\.",
+    re.IGNORECASE,
+)
+
+
 def web_to_spoken(text: str) -> str:
     """Read e-mail addresses, URLs, @handles and #hashtags the way a person would."""
-    text = _EMAIL.sub(lambda m: _spell_address(m.group(0)), text)
-    text = _URL.sub(_url, text)
-    text = _HANDLE.sub(lambda m: f"at {m['name']}", text)
-    text = _HASH_NUMBER.sub(lambda m: f"number {m['num']}", text)
-    return _HASHTAG.sub(lambda m: f"hashtag {m['tag']}", text)
+    # Cheap literal checks first: the full patterns are slow to try at every position.
+    if "@" in text:
+        text = _EMAIL.sub(lambda m: _spell_address(m.group(0)), text)
+        text = _HANDLE.sub(lambda m: f"at {m['name']}", text)
+    if _TLD_HINT.search(text) is not None:
+        text = _URL.sub(_url, text)
+    if "#" in text:
+        text = _HASH_NUMBER.sub(lambda m: f"number {m['num']}", text)
+        text = _HASHTAG.sub(lambda m: f"hashtag {m['tag']}", text)
+    return text

@@ -71,7 +71,7 @@ def script_text(script: Script) -> str:
         out.append("")
     out.append("Cast:")
     out.append(f"  Narrator: {script.cast.narrator.id}")
-    for name, voice in script.cast.speakers.items():
-        out.append(f"  {name}: {voice.id}")
+    for name, speaker_voice in script.cast.speakers.items():
+        out.append(f"  {name}: {speaker_voice.id}")
     out.append(f"  {UNATTRIBUTED_LABEL}: {script.cast.unattributed.id}")
     return "\n".join(out)

@@ -49,7 +49,7 @@ def _title_like(text: str) -> bool:
     words = [w for w in _WORD.findall(text) if w.lower() not in _SMALL]
     if len(words) < 2 or len(words) > 14:
         return False
-    capitals = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+    capitals = sum(1 for w in words if w[0].isupper())
     return capitals / len(words) >= 0.75
 
 

@@ -195,6 +195,8 @@ def _ends_sentence(token: str, following: str | None) -> bool:
         return False
     if following is None:
         return True
+    if not any(c.isalnum() for c in following):
+        return False  # a lone "…" or "—" stays with the sentence before it
     core = token.lstrip("“‘\"'([").rstrip("”’\"')]»")
     if not core.endswith("."):
         return True  # ! ? … end sentences whatever comes next

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -136,7 +137,14 @@ class _Pool:
             process = self.context.Process(
                 target=serve, args=(self.engine, child), daemon=True, name="briefing-synth"
             )
-            process.start()
+            # The child inherits this mask across exec, so a Ctrl-C sent to the terminal's
+            # process group never interrupts a worker mid-import (no stray tracebacks); the
+            # parent gets it once unblocked and kills the workers itself. Nothing is lost.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                process.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             child.close()
             self.workers.append(_Worker(process, parent, time.monotonic()))
 

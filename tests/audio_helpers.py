@@ -126,7 +126,9 @@ def ffmetadata(path: Path) -> str:
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
 
-def long_timeline(stories: int = 3, seconds: float = 20.0) -> list[SpokenItem | Pause | Chime | ChapterStart]:
+def long_timeline(
+    stories: int = 3, seconds: float = 20.0
+) -> list[SpokenItem | Pause | Chime | ChapterStart]:
     """Several stories of speech-like clips from a few voices at different levels."""
     voices = [("narrator", None, 0.25), ("f1", "Jane Doe", 0.08), ("m1", "John Roe", 0.5)]
     out: list[SpokenItem | Pause | Chime | ChapterStart] = []
@@ -140,7 +142,15 @@ def long_timeline(stories: int = 3, seconds: float = 20.0) -> list[SpokenItem | 
             voice, speaker, level = voices[seed % 3]
             dur = 1.0 + (seed * 7 % 10) / 5
             out.append(
-                item(dur, f"Sentence {seed}.", speaker=speaker, voice=voice, story=s, level=level, seed=seed)
+                item(
+                    dur,
+                    f"Sentence {seed}.",
+                    speaker=speaker,
+                    voice=voice,
+                    story=s,
+                    level=level,
+                    seed=seed,
+                )
             )
             out.append(Pause(250 + seed * 37 % 300))
             t += dur + 0.4

@@ -17,7 +17,7 @@ from briefing.loudness import (
     normalize,
     peak_envelope,
 )
-from briefing.model import Briefing, Pause, SpokenItem
+from briefing.model import Briefing, Pause, SpokenItem, TimelineItem
 from briefing.stitch import stitch
 
 
@@ -104,7 +104,7 @@ def test_level_voices_keeps_silent_voice_and_pauses() -> None:
         voice_id="mute",
         story=0,
     )
-    tl = [silent, Pause(100), item(2.0)]
+    tl: list[TimelineItem] = [silent, Pause(100), item(2.0)]
     out = level_voices(tl)
     assert out[0] is silent and out[1] is tl[1]
 

@@ -29,6 +29,7 @@ def test_real_render_of_an_example(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     audio = MP3(out)
+    assert audio.info is not None
     assert audio.info.sample_rate in (22050, 44100)
     words = len(EXAMPLE.read_text(encoding="utf-8").split())
     speech_seconds = words / 175 * 60  # eSpeak's rate is words per minute

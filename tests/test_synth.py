@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -31,7 +33,12 @@ def _utterances(n: int, marker: str = "") -> list[Utterance]:
 
 def _children() -> list[int]:
     """Live (non-zombie) child processes of this process, read from /proc."""
-    me, found = os.getpid(), []
+    return _children_of(os.getpid())
+
+
+def _children_of(me: int) -> list[int]:
+    """Live (non-zombie) child processes of `me`, read from /proc."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -157,3 +164,60 @@ def test_sigint_while_workers_hang_stops_every_worker(monkeypatch: pytest.Monkey
 def test_clips_are_plain_clip_values() -> None:
     (clip,) = synthesize_all(_utterances(1), engine="fake")
     assert isinstance(clip, Clip) and clip.sample_rate == 22050 and clip.duration > 0.5
+
+
+_CTRL_C_SCRIPT = """
+import sys
+from briefing.model import Utterance, Voice
+from briefing.synth import synthesize_all
+
+if __name__ == "__main__":
+    utterances = [Utterance(Voice("gmw/en-us"), 175, f"Sentence {i} hangs.") for i in range(40)]
+    try:
+        synthesize_all(utterances, engine="fake", jobs=2, timeout=120.0)
+    except KeyboardInterrupt:
+        sys.exit(130)
+"""
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("when", ["starting", "busy"])
+def test_ctrl_c_to_the_process_group_leaves_no_worker_and_no_traceback(
+    when: str, tmp_path: Path
+) -> None:
+    script = tmp_path / "render.py"
+    script.write_text(_CTRL_C_SCRIPT)
+    state = tmp_path / "state"
+    env = {**os.environ, "BRIEFING_FAKE_FAIL": "hang-once:hangs", "BRIEFING_FAKE_STATE": str(state)}
+    process = subprocess.Popen(
+        [sys.executable, str(script)],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal would have
+    )
+    try:
+        for _ in range(3000):  # bounded polling, not a timing assertion
+            started = _children_of(process.pid)
+            if (when == "starting" and started) or (when == "busy" and state.is_dir() and any(state.iterdir())):
+                break
+            threading.Event().wait(0.01)
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    for _ in range(1000):
+        if not _group_alive(process.pid):
+            break
+        threading.Event().wait(0.01)
+    assert not _group_alive(process.pid)

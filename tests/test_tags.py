@@ -56,7 +56,8 @@ def test_mp3_chapters_chap_and_ctoc(tmp_path: Path) -> None:
     assert toc.flags & CTOCFlags.TOP_LEVEL and toc.flags & CTOCFlags.ORDERED
     assert toc.child_element_ids == [c.element_id for c in chaps]
     # mutagen still sees an MP3 of the right length (the Info frame carries the padding).
-    assert abs(MP3(out).info.length - b.duration) < 0.03
+    info = MP3(out).info
+    assert info is not None and abs(info.length - b.duration) < 0.03
 
 
 @needs_ffmpeg
@@ -67,7 +68,9 @@ def test_ffmpeg_lists_mp3_chapters_in_order(tmp_path: Path) -> None:
     titles = [line[6:] for line in meta.splitlines() if line.startswith("title=")]
     assert titles == [r"Morning \= Briefing\; \#1", *TITLES]
     starts = [int(line[6:]) for line in meta.splitlines() if line.startswith("START=")]
-    assert starts == [round(c.start * 1000) for c in b.chapters]
+    # ffmpeg shifts chapters by the stream's start time, the 1105-sample gapless skip (50.1 ms).
+    for got, ch in zip(starts, b.chapters, strict=True):
+        assert 0 <= round(ch.start * 1000) - got <= 51
 
 
 @needs_ffmpeg
