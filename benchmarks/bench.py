@@ -4,7 +4,7 @@ For each size (default 5, 20 and 80 generated articles) it runs, alternately: th
 pipeline, a cold render (empty cache), a warm render (nothing changed) and a render after one
 sentence of one article changed; then prints wall times, the ratios issue 5 sets bars for, and
 peak memory (the largest single process, from wait4, and the whole process tree's RSS sampled
-every 20 ms). A measurement, not a test: nothing here asserts. Installs the Debian packages
+every 100 ms). A measurement, not a test: nothing here asserts. Installs the Debian packages
 espeak-ng and ffmpeg with apt-get when they are missing (the project itself never needs them).
 
     python benchmarks/bench.py [--sizes 5,20,80] [--rounds 1] [--jobs N] [--keep DIR]
@@ -40,7 +40,7 @@ class Run:
 
 def _tree_rss_mb(root: int) -> float:
     """Resident memory of `root` and all its descendants, from /proc."""
-    parents: dict[int, int] = {}
+    children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -49,15 +49,14 @@ def _tree_rss_mb(root: int) -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        parents[int(entry.name)] = int(fields[1])
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
         rss[int(entry.name)] = int(fields[21])
-    tree, frontier = {root}, [root]
+    total, frontier = 0, [root]
     while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        tree.update(children)
-        frontier += children
-    return sum(rss.get(pid, 0) for pid in tree) * os.sysconf("SC_PAGE_SIZE") / 1e6
+        pid = frontier.pop()
+        total += rss.get(pid, 0)
+        frontier += children.get(pid, [])
+    return total * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 def measure(command: list[str], log: Path) -> Run:
@@ -71,7 +70,7 @@ def measure(command: list[str], log: Path) -> Run:
         def sample() -> None:
             while not finished.is_set():
                 peak[0] = max(peak[0], _tree_rss_mb(process.pid))
-                finished.wait(0.02)
+                finished.wait(0.1)  # cheap enough not to steal a core from the run
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()

@@ -11,7 +11,7 @@ Definitions follow issue 3:
 - speaker accuracy: of recalled quotes, those whose segment's speaker names the gold speaker
   (surname match for people, name match for organisations, any role phrase for unnamed ones).
 
-Run: .venv/bin/python benchmarks/quote_eval.py [-v] [FILE-PREFIX ...]
+Run: .venv/bin/python benchmarks/quote_eval.py [-v] [--min-words=N] [FILE-PREFIX ...]
 """
 
 from __future__ import annotations
@@ -103,14 +103,17 @@ def speaker_ok(gold: Gold, speaker: str | None) -> bool:
 def main() -> None:
     """Score every corpus file and print recall, precision and speaker accuracy."""
     verbose = "-v" in sys.argv
+    min_words = next((int(a.split("=")[1]) for a in sys.argv if a.startswith("--min-words=")), 4)
     prefixes = [a for a in sys.argv[1:] if not a.startswith("-")]
     files = [
-        f for f in sorted(CORPUS.glob("*.txt")) if not prefixes or f.name.startswith(tuple(prefixes))
+        f
+        for f in sorted(CORPUS.glob("*.txt"))
+        if not prefixes or f.name.startswith(tuple(prefixes))
     ]
     n_gold = recalled = speaker_right = n_seg = precise = n_all_gold = 0
     for path in files:
         article, golds = load(path)
-        placed = locate(article, segment_article(article))
+        placed = locate(article, segment_article(article, min_quote_words=min_words))
         quote_ranges = [(s, a, b) for s, a, b in placed if s.kind is SegmentKind.QUOTE]
         n_all_gold += len(golds)
         for gold in golds:
@@ -148,7 +151,8 @@ def main() -> None:
                 1
                 for ws, we in words
                 if any(
-                    g.paragraph == seg.paragraph and g.start <= ws and we <= g.end for g in golds
+                    g.paragraph == seg.paragraph and g.start <= ws and we <= g.end
+                    for g in long_golds
                 )
             )
             n_seg += 1

@@ -8,35 +8,25 @@ from dataclasses import dataclass, field
 
 from briefing import names
 from briefing.model import Gender
-from briefing.speech_verbs import MEDIA_VERBS, VERB_PATTERN
+from briefing.quotes_mentions import PERSON_CUES, RawMention, scan
 
 PERSON, ORG, OTHER = "person", "org", "other"
-_PERSON_CUES = (names.TITLES - {"state", "u.s.", "us", "uk", "eu", "un", "of"}) | {"gen."}
-_OBJECT_BEFORE = re.compile(
-    r"(?:\b(?:of|to|with|by|for|from|at|on|in|about|against|and|than|like|under|between|toward|"
-    r"towards|into|over|behind|beside|including|among|whom|via|per|near|across|outside|inside|"
-    r"around|through|during|after|before|since|throughout|within|without|beyond|called|"
-    r"named|visited|met|told|praised|criticized|criticised|accused|thanked)\s+)$"
-)
-_APPOSITIVE = re.compile(r",\s+(?:the|a|an|who|whose|its|his|her)\b([^,.;]{0,80})")
-_SPEAKS = re.compile(
-    rf"(?:\s*,[^,“”\"]{{1,100}},)?[\s,]+(?:\w+ly\s+|also\s+|has\s+|had\s+)?{VERB_PATTERN}"
-)
-_REPORTED = re.compile(rf"(?<![\w-]){VERB_PATTERN}\s+(?:that\s+)?$")
-_TITLE_BEFORE = re.compile(r"(?<![\w.])([A-Za-z.]+),?\s+$")
-
+_LOWER_WORD = re.compile(r"[a-z]+")
+_DESCRIPTIVE = re.compile(r",\s+(?:the|a|an)\s")
+_ROLE_CUES = names.TITLES | names.MALE_ROLES | names.FEMALE_ROLES | {"who"}
 SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative"})
-MEDIA_HEADS = frozenset(
+MEDIA_HEADS = names.word_set(
     "outlet newspaper paper publication magazine network broadcaster site website journal "
-    "tabloid daily channel station newsletter".split()
+    "tabloid daily channel station newsletter"
 )
-ORG_HEADS = frozenset(
-    """company firm group agency ministry department organization organisation bank team club
+ORG_HEADS = names.word_set(
+    """
+    company firm group agency ministry department organization organisation bank team club
     union council government party campaign office authority commission committee board court
     police university school hospital charity regulator administration airline carrier
     manufacturer retailer startup giant automaker maker insurer lender utility side league
     federation body institute foundation army military embassy coalition alliance studio
-    label brand developer operator watchdog""".split()
+    label brand developer operator watchdog"""
 )
 
 
@@ -61,58 +51,13 @@ class Mention:
     subject: bool
 
 
-@dataclass
-class _Raw:
-    pos: int
-    core: str
-    titles: list[str]
-    role: str
-    subject: bool
-    speaks: bool
-    media_cue: bool
-
-
-def _scan(text: str, base: int, raws: list[_Raw]) -> None:
-    """Collect capitalised runs in narration text at global offset `base`."""
-    for match in names.NAME_RE.finditer(text):
-        cleaned = names.clean_mention(match.group())
-        if not cleaned:
-            continue
-        offset = match.group().find(cleaned)
-        start = match.start() + max(offset, 0)
-        possessive = cleaned.endswith(("’s", "'s"))
-        if possessive:
-            cleaned = cleaned[:-2]
-        core, titles = names.strip_titles(cleaned)
-        if not core or core.lower() in names.STOPWORDS:
-            continue
-        before = text[max(0, start - 40) : start]
-        after = text[match.end() : match.end() + 90]
-        title_before = _TITLE_BEFORE.search(before)
-        if title_before and title_before.group(1).lower() in names.TITLES:
-            titles = [title_before.group(1), *titles]
-        appositive = _APPOSITIVE.match(after)
-        role = appositive.group(0) if appositive else ""
-        verb = _SPEAKS.match(after)
-        media_cue = bool(
-            re.search(r"\bAs\s*$", before)
-            and after.split()[:1]
-            and after.split()[0].strip(",.") in MEDIA_VERBS
-        )
-        # "said Price had tapped": the subject of reported speech is not the one speaking.
-        reported = _REPORTED.search(before) is not None and re.match(r"\s+[a-z]", after)
-        subject = not possessive and not _OBJECT_BEFORE.search(before) and not reported
-        speaks = verb is not None and subject
-        raws.append(_Raw(base + start, core, titles, role, subject, speaks, media_cue))
-
-
 class Registry:
     """Entities of one article and their mentions in narration, in reading order."""
 
     def __init__(self, texts: list[tuple[int, str]]) -> None:
-        raws: list[_Raw] = []
+        raws: list[RawMention] = []
         for base, text in texts:
-            _scan(text, base, raws)
+            scan(text, base, raws)
         self._by_surname: dict[str, list[Entity]] = {}
         self._entities: dict[str, Entity] = {}
         self.mentions: list[Mention] = []
@@ -121,42 +66,51 @@ class Registry:
         singles = {r.core for r in raws if " " not in r.core}
         for raw in raws:
             tokens = names.split_tokens(raw.core)
-            if 1 < len(tokens) <= 4 and not names.is_org_name(raw.core) and not raw.media_cue:
-                if names.surname(raw.core) in singles:
-                    persons.add(raw.core)
+            if (
+                1 < len(tokens) <= 4
+                and not names.is_org_name(raw.core)
+                and not raw.media_cue
+                and names.surname(raw.core) in singles
+            ):
+                persons.add(raw.core)
         surnames = {names.surname(p) for p in persons if len(names.split_tokens(p)) > 1}
-        for raw in raws:
-            kind = self._kind(raw, persons, surnames)
+        self._by_given: dict[str, list[Entity]] = {}
+        givens = {names.split_tokens(p)[0] for p in persons if " " in p}
+        # Full names first, so "Maria" alone can join "Maria Delgado" whichever comes first.
+        for raw in sorted(raws, key=lambda r: -len(names.split_tokens(r.core))):
+            kind = self._kind(raw, persons, surnames | givens)
             entity = self._entity(raw.core, kind)
             self._enrich(entity, raw)
         self._pos: list[int] = []
         for raw in raws:
-            entity = self.lookup(raw.core, raw.pos)
-            if entity is not None:
-                self.mentions.append(Mention(raw.pos, entity, raw.subject))
+            found = self.lookup(raw.core, raw.pos)
+            if found is not None:
+                self.mentions.append(Mention(raw.pos, found, raw.subject))
                 self._pos.append(raw.pos)
 
     @staticmethod
-    def _is_person(raw: _Raw) -> bool:
+    def _is_person(raw: RawMention) -> bool:
         tokens = names.split_tokens(raw.core)
         if len(tokens) > 4 or names.is_acronym(tokens[0]):
             return False
-        if names.has_given_name(raw.core):
-            return True
         if names.is_org_name(raw.core):
             return False
-        if any(t.lower().rstrip(".") in _PERSON_CUES for t in raw.titles):
+        if names.has_given_name(raw.core):
+            return True
+        if any(t.lower().rstrip(".") in PERSON_CUES for t in raw.titles):
             return True
         if raw.media_cue:
             return False
-        role_words = set(re.findall(r"[a-z]+", raw.role.lower()))
-        if role_words & (names.TITLES | names.MALE_ROLES | names.FEMALE_ROLES | {"who"}):
+        if raw.age:
+            return len(tokens) > 1
+        role_words = set(_LOWER_WORD.findall(raw.role.lower()))
+        if role_words & _ROLE_CUES:
             return len(tokens) > 1 or raw.speaks
         if raw.role[:5] in (", a ", ", an ") or raw.role.startswith((", a ", ", an ")):
             return len(tokens) > 1
         return len(tokens) in (2, 3) and raw.speaks
 
-    def _kind(self, raw: _Raw, persons: set[str], surnames: set[str]) -> str:
+    def _kind(self, raw: RawMention, persons: set[str], surnames: set[str]) -> str:
         if raw.core in persons:
             return PERSON
         tokens = names.split_tokens(raw.core)
@@ -179,9 +133,15 @@ class Registry:
                         person.name = core
                         self._entities[core] = person
                     return person
+            if len(tokens) == 1 and not family:
+                known = self._by_given.get(core, [])
+                if len(known) == 1:
+                    return known[0]
             person = Entity(core, PERSON)
             family.append(person)
             self._entities[core] = person
+            if len(tokens) > 1:
+                self._by_given.setdefault(tokens[0], []).append(person)
             return person
         entity = self._entities.get(core)
         if entity is None:
@@ -190,18 +150,19 @@ class Registry:
         return entity
 
     @staticmethod
-    def _enrich(entity: Entity, raw: _Raw) -> None:
-        words = raw.titles + re.findall(r"[a-z]+", raw.role.lower())
+    def _enrich(entity: Entity, raw: RawMention) -> None:
+        words = raw.titles + _LOWER_WORD.findall(raw.role.lower())
         entity.roles.update(w.lower().rstrip(".") for w in words)
         entity.speaks = entity.speaks or raw.speaks
-        if entity.kind == PERSON:
-            if entity.gender is Gender.UNKNOWN:
-                gender = names.title_gender(raw.titles)
-                if gender is Gender.UNKNOWN:
-                    gender = names.title_gender(words)
-                if gender is Gender.UNKNOWN:
-                    gender = names.given_name_gender(entity.name)
-                entity.gender = gender
+        if entity.kind == PERSON and entity.gender is Gender.UNKNOWN:
+            gender = names.title_gender(raw.titles)
+            if gender is Gender.UNKNOWN:
+                gender = names.given_name_gender(entity.name)
+            if gender is Gender.UNKNOWN and _DESCRIPTIVE.match(raw.role):
+                # Only a descriptive appositive ("Lisa Grant, the club's spokeswoman") says who
+                # the person is; "X, whose wife ..." does not.
+                gender = names.title_gender(raw.role.split()[1:5])
+            entity.gender = gender if gender is not Gender.UNKNOWN else raw.pronoun
         if raw.media_cue or names.is_media_name(raw.core):
             entity.media = True
 
@@ -217,6 +178,9 @@ class Registry:
                 ptoks = names.split_tokens(person.name)
                 if len(tokens) == 1 or ptoks[0] == tokens[0] or person.name == name:
                     return person
+        known = self._by_given.get(name, []) if " " not in name else []
+        if not family and len(known) == 1 and (entity is None or entity.kind == PERSON):
+            return known[0]
         return entity
 
     def _recent(self, family: list[Entity], pos: int) -> Entity | None:
@@ -254,6 +218,8 @@ class Registry:
         want = {"he": Gender.MALE, "she": Gender.FEMALE}.get(low)
 
         def fits(entity: Entity) -> bool:
+            if low == "it":
+                return entity.kind in (ORG, OTHER)
             if want is None:
                 return entity.kind in (ORG, OTHER) or entity.gender is Gender.UNKNOWN
             return entity.kind == PERSON and entity.gender in (want, Gender.UNKNOWN)
@@ -281,6 +247,8 @@ class Registry:
         """The entity a role noun (the outlet, the minister, the company) refers to, if any."""
         head = head.lower()
         recent = self.before(pos, max(0, pos - 20000))
+        if head == "year-old":
+            return next((m.entity for m in recent if m.entity.kind == PERSON and m.subject), None)
         if head in MEDIA_HEADS:
             for mention in recent:
                 if mention.entity.media:
@@ -308,6 +276,15 @@ class Registry:
                 if mention.entity.kind != PERSON and mention.entity.speaks:
                     return mention.entity
         return None
+
+    def next_person(self, pos: int, limit: int) -> Entity | None:
+        """The first person named as a subject in [pos, limit) (a quote that opens a story)."""
+        lo = bisect.bisect_left(self._pos, pos)
+        hi = bisect.bisect_left(self._pos, limit)
+        return next(
+            (m.entity for m in self.mentions[lo:hi] if m.entity.kind == PERSON and m.subject),
+            None,
+        )
 
     def recent_person(self, pos: int, window: int) -> Entity | None:
         """The most recent person named as a subject in [window, pos)."""

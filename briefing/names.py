@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 from briefing.model import Gender
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a word-list literal."""
+    return frozenset(text.split())
+
 
 _ABBR = (
     "Mr|Mrs|Ms|Mx|Dr|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Cpl|Pvt|Cmdr|Sen|Rep|Gov|Pres|Prof|Rev|Fr|"
@@ -15,12 +23,15 @@ _TOKEN = (
     rf"(?:(?:{_ABBR})\.|(?:[A-Z]\.){{1,3}}|[A-Z][\w’'\-]*\w|[A-Z]"
     r"|(?:al|el|Al|El|bin|ben)-[A-Z][\w’'\-]*)"
 )
-_CONNECTOR = r"(?:of|for|de|del|della|der|den|van|von|bin|bint|ibn|da|di|du|dos|das|la|le|al|el|ter|&)"
+_CONNECTOR = (
+    r"(?:of|for|de|del|della|der|den|van|von|bin|bint|ibn|da|di|du|dos|das|la|le|al|el|ter|&)"
+)
 NAME_PATTERN = rf"{_TOKEN}(?:[ \u00a0](?:{_CONNECTOR}[ \u00a0])?{_TOKEN})*"
 NAME_RE = re.compile(rf"(?<![\w’'\-]){NAME_PATTERN}")
 
-OCCUPATIONS = frozenset(
-    """spokesperson spokesman spokeswoman minister official mayor governor president senator
+OCCUPATIONS = word_set(
+    """
+    spokesperson spokesman spokeswoman minister official mayor governor president senator
     lawmaker lawyer attorney coach player star actor actress singer executive ceo chief director
     chairman chairwoman leader secretary general commander judge officer manager striker founder
     author researcher scientist professor doctor economist analyst source aide adviser advisor
@@ -42,9 +53,10 @@ OCCUPATIONS = frozenset(
     mechanic electrician plumber builder contractor developer operator survivor refugee migrant
     protester demonstrator voter shopper passenger commuter traveller traveler fan supporter
     athlete sprinter swimmer cyclist runner boxer fighter wrestler golfer skier batsman bowler
-    captain winger fullback centre center guard rookie novelist poet playwright""".split()
-TITLES = frozenset(
-    """
+    captain winger fullback centre center guard rookie novelist poet playwright"""
+)
+TITLES = (
+    word_set("""
     mr mrs ms mx miss dr gen lt col sgt capt adm maj cpl pvt cmdr sen rep gov pres prof rev fr
     hon atty supt insp det brig sir dame lord lady president vice secretary minister prime mayor
     governor senator representative congressman congresswoman commander general admiral colonel
@@ -61,34 +73,38 @@ TITLES = frozenset(
     mp mep msp mla labour conservative tory democrat democratic republican liberal green envoy
     veteran rookie guard striker midfielder forward defender goalkeeper quarterback pitcher
     novelist author actor actress singer rapper star artist director producer lead
-    """.split()
-) | OCCUPATIONS
+    """)
+    | OCCUPATIONS
+)
 # Title words that also name places and bodies ("State University"), not people's ranks.
-_WEAK_TITLES = frozenset(
-    """state u.s. us uk eu un federal foreign home central command house white air force army
+_WEAK_TITLES = word_set(
+    """
+    state u.s. us uk eu un federal foreign home central command house white air force army
     navy marine corps department ministry reserve trade culture environment economy affairs
     staff security homeland interior justice treasury commerce labor labour education energy
     transportation agriculture health finance defense defence party majority minority
     opposition ranking member conservative tory democrat democratic republican liberal green
-    police executive managing acting former deputy assistant vice prime head lead""".split()
-)
+    police executive managing acting former deputy assistant vice prime head lead"""
 )
 _SUFFIXES = frozenset({"jr.", "sr.", "ii", "iii", "iv", "jr", "sr"})
 
-MALE_TITLES = frozenset("mr mr. sir lord king prince emperor father fr. brother".split())
-FEMALE_TITLES = frozenset("mrs mrs. ms ms. miss dame lady queen princess empress sister".split())
-MALE_ROLES = frozenset(
-    """spokesman chairman congressman councilman businessman king prince father brother son
-    husband boy man sir lord duke emperor actor uncle nephew grandfather boyfriend""".split()
+MALE_TITLES = word_set("mr mr. sir lord king prince emperor father fr. brother")
+FEMALE_TITLES = word_set("mrs mrs. ms ms. miss dame lady queen princess empress sister")
+MALE_ROLES = word_set(
+    """
+    spokesman chairman congressman councilman businessman king prince father brother son
+    husband boy man sir lord duke emperor actor uncle nephew grandfather boyfriend"""
 )
-FEMALE_ROLES = frozenset(
-    """spokeswoman chairwoman congresswoman councilwoman businesswoman queen princess mother
+FEMALE_ROLES = word_set(
+    """
+    spokeswoman chairwoman congresswoman councilwoman businesswoman queen princess mother
     sister daughter wife girl woman dame lady duchess empress actress aunt niece grandmother
-    girlfriend""".split()
+    girlfriend"""
 )
 
-MALE_NAMES = frozenset(
-    """james john robert michael william david richard joseph thomas charles christopher daniel
+MALE_NAMES = word_set(
+    """
+    james john robert michael william david richard joseph thomas charles christopher daniel
     matthew anthony antony mark donald steven paul andrew joshua kenneth kevin brian george timothy
     ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott
     brandon benjamin samuel gregory frank alexander raymond patrick jack dennis jerry tyler aaron
@@ -102,10 +118,21 @@ MALE_NAMES = frozenset(
     cristiano kylian lebron tiger rafael novak roger elon jeff warren tim satya sundar jensen
     hunter kamal rahul amit raj wei hiroshi kenji takeshi min jun liam oliver harry charlie
     jamie callum declan conor sean rory owen gavin neil ian graham nigel simon colin martin kurt
-    chris nick matt andy pete greg doug hank joel gil lloyd marcus darius andre malik tariq yusuf""".split()
+    chris nick matt andy pete greg doug hank joel ed eddie fred ted ned al hal sal gil lloyd marcus
+    darius andre malik tariq yusuf leo luca hugo felix oscar max theo arthur alfie archie freddie
+    jake luke josh adrian victor hector oscar ruben ramon raul sergio andres fernando alejandro
+    rodrigo pablo manuel francisco jorge ricardo eduardo roberto mario paolo stefano matteo
+    lorenzo andrea francesco alessandro thierry olivier nicolas francois laurent philippe
+    michel christophe stephane julien mathieu wolfgang dieter stefan matthias andreas markus
+    sven bjorn nils jan piotr pavel tomas viktor oleksandr andriy yuri alexei mikhail nikolai
+    kwame kofi chinedu emeka tunde femi olu musa ibrahim abdullah khalid mustafa youssef karim
+    rami samir amir reza arjun vijay sanjay rajesh anil suresh ravi vikram deepak hiroshi
+    takashi haruki jin hyun seung kevin dwayne darnell jamal tyrone deshawn lamar trevor
+    shane brett chad dustin travis cody wyatt colton"""
 )
-FEMALE_NAMES = frozenset(
-    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+FEMALE_NAMES = word_set(
+    """
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
     margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
     stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
     nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria
@@ -119,35 +146,47 @@ FEMALE_NAMES = frozenset(
     brigitte ingrid greta annalena fatima aisha amina layla yasmin priya anjali sunita mei ling
     yuki akiko hana jiwon soo sinead siobhan aoife niamh fiona kirsty morag gemma hayley kate
     jane jill meg beth kim pat sue val tina gina nina lena dana erin tara leah zoe ella mia ava
-    lily ruby freya amelia harriet imogen keisha tamika latoya shanice jasmine maya nadia""".split()
+    rosa aryna iga elena irina olga natalia svetlana tatiana oksana yulia anastasia ekaterina
+    agnieszka katarzyna magdalena eva ewa petra jana lucie marta paula lucia valentina giulia
+    francesca chiara alessandra federica sabine ursula heike petra anke birgit katrin annika
+    astrid ingrid sigrid helga freja maja elif ayse zeynep fatma leila mariam noor samira
+    amara chioma ngozi adaeze folake yetunde wanjiru akua abena efua kemi funmilayo keisha
+    latisha tanya tonya crystal brandy misty amber destiny jade ebony shanice aaliyah imani
+    gloria margarita guadalupe alejandra veronica mariana daniela gabriela fernanda valeria
+    ximena renata jimena lourdes pilar montserrat nuria begona
+    lily ruby freya amelia harriet imogen keisha tamika latoya shanice jasmine maya nadia"""
 )
 
-ORG_WORDS = frozenset(
-    """inc inc. corp corp. co co. ltd ltd. llc plc group company corporation association union
+ORG_WORDS = word_set(
+    """
+    inc inc. corp corp. co co. ltd ltd. llc plc group company corporation association union
     council committee commission department ministry agency authority administration bank fund
     university college school institute foundation party court police office bureau service
     board league federation club fc united organization organisation network trust society
     coalition alliance centre center hospital church army navy force forces government senate
     house congress parliament assembly airlines motors partners capital holdings industries labs
     technologies systems pharmaceuticals energy media studios records survey institution
-    operator station radio television tv airport railway railways agency""".split()
+    operator station radio television tv airport railway railways agency"""
 )
-MEDIA_WORDS = frozenset(
-    """times post news journal magazine tribune herald gazette telegraph guardian chronicle review
+MEDIA_WORDS = word_set(
+    """
+    times post news journal magazine tribune herald gazette telegraph guardian chronicle review
     policy press daily weekly observer economist insider wire report reuters bloomberg politico
     axios npr bbc cnn msnbc abc cbs nbc fox ap afp vox wired atlantic verge independent mirror
-    sun star globe mail express standard""".split()
+    sun star globe mail express standard"""
 )
+_ORG_OR_MEDIA = ORG_WORDS | MEDIA_WORDS
 # Capitalised words that are not names when they start a sentence or stand alone.
-STOPWORDS = frozenset(
-    """the a an and but or so if as at in on of to for by from with without while when where who
+STOPWORDS = word_set(
+    """
+    the a an and but or so if as at in on of to for by from with without while when where who
     what why how this that these those there here he she it they we i you his her its their our
     my your after before during since until following despite although though because about over
     under among between into onto upon also still yet now then later earlier meanwhile however
     instead indeed last next first second third one two three no not yes all some many most
     several both each every such other another monday tuesday wednesday thursday friday saturday
     sunday january february march july september october november december today yesterday
-    tomorrow tonight according asked speaking echoing given critics officials experts""".split()
+    tomorrow tonight according asked speaking echoing given critics officials experts"""
 )
 
 
@@ -156,7 +195,8 @@ def split_tokens(name: str) -> list[str]:
     return name.replace("\u00a0", " ").split()
 
 
-def strip_titles(name: str) -> tuple[str, list[str]]:
+@lru_cache(maxsize=1 << 15)
+def strip_titles(name: str) -> tuple[str, tuple[str, ...]]:
     """Drop leading titles and roles: ('Kenneth McKenzie', ['commander', ..., 'gen.'])."""
     tokens = split_tokens(name)
     full = " ".join(tokens)
@@ -169,12 +209,12 @@ def strip_titles(name: str) -> tuple[str, list[str]]:
             tokens, is_title = tokens[:cut], is_title[:cut]
     last_title = max((k for k, flag in enumerate(is_title) if flag), default=-1)
     after = tokens[last_title + 1 :]
-    if any(t.lower().rstrip(".,") in ORG_WORDS | MEDIA_WORDS for t in after) or (
+    if any(t.lower().rstrip(".,") in _ORG_OR_MEDIA for t in after) or (
         not after and is_org_name(full)
     ):
-        return full, []
+        return full, ()
     if last_title < 0 and is_org_name(" ".join(tokens)):
-        return full, []
+        return full, ()
     end = len(tokens)
     while end > 1 and tokens[end - 1].lower() in _SUFFIXES:
         end -= 1
@@ -189,10 +229,10 @@ def strip_titles(name: str) -> tuple[str, list[str]]:
     core = tokens[start:]
     while core and core[0].islower():
         titles.append(core.pop(0))
-    return " ".join(core), titles
+    return " ".join(core), tuple(titles)
 
 
-def title_gender(words: list[str]) -> Gender:
+def title_gender(words: Sequence[str]) -> Gender:
     """Gender implied by titles or role words, UNKNOWN if none."""
     for word in words:
         low = word.lower()
@@ -203,6 +243,7 @@ def title_gender(words: list[str]) -> Gender:
     return Gender.UNKNOWN
 
 
+@lru_cache(maxsize=1 << 15)
 def given_name_gender(name: str) -> Gender:
     """Gender suggested by the first token of a person's name."""
     tokens = split_tokens(name)
@@ -216,6 +257,7 @@ def given_name_gender(name: str) -> Gender:
     return Gender.UNKNOWN
 
 
+@lru_cache(maxsize=1 << 15)
 def has_given_name(name: str) -> bool:
     """Whether a name starts with a known given name and has a surname after it."""
     tokens = split_tokens(name)
@@ -228,28 +270,36 @@ def is_acronym(token: str) -> bool:
     return len(letters) >= 2 and letters.isupper() and letters.isalpha()
 
 
+@lru_cache(maxsize=1 << 15)
 def is_org_name(name: str) -> bool:
     """Whether a name looks like an organisation or an outlet rather than a person."""
     tokens = split_tokens(name)
     if len(tokens) == 1 and is_acronym(tokens[0]):
         return True
-    return any(t.lower().rstrip(".,") in ORG_WORDS | MEDIA_WORDS for t in tokens)
+    return any(t.lower().rstrip(".,") in _ORG_OR_MEDIA for t in tokens)
 
 
+@lru_cache(maxsize=1 << 15)
 def is_media_name(name: str) -> bool:
     """Whether a name looks like a news outlet."""
     return any(t.lower().rstrip(".,") in MEDIA_WORDS for t in split_tokens(name))
 
 
+@lru_cache(maxsize=1 << 15)
 def surname(name: str) -> str:
     """The last token of a name that is not a suffix (Jr., III)."""
     tokens = [t for t in split_tokens(name) if t.lower() not in _SUFFIXES]
     return tokens[-1] if tokens else name
 
 
+@lru_cache(maxsize=1 << 15)
 def clean_mention(name: str) -> str:
     """Drop leading sentence-start words (The, During, Echoing) from a capitalised run."""
     tokens = split_tokens(name)
+    owners = [k for k, t in enumerate(tokens[:-1]) if t.endswith(("’s", "'s"))]
+    if owners:
+        # "Coldplay’s Chris Martin": the name is what follows the possessive.
+        tokens = tokens[owners[-1] + 1 :]
     while tokens and (
         tokens[0].lower() in STOPWORDS
         or (tokens[0].lower().endswith(("ing", "ly")) and len(tokens) > 1)

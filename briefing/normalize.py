@@ -66,8 +66,11 @@ _STATES = {
     "Va": "Virginia", "Wash": "Washington", "W.Va": "West Virginia", "Wis": "Wisconsin",
     "Wyo": "Wyoming", "Tex": "Texas",
 }  # fmt: skip
+# "WASHINGTON (AP) —", "OTTAWA, Ontario —", "NEW YORK, March 5 (Reuters) -"
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:,\s+[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?)?)"
+    r"^(?P<place>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}"
+    r"(?:,\s+[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?)?)"
+    r"(?:,\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
     r"\s*(?:\((?:AP|Reuters|AFP|CNN|UPI|Bloomberg|dpa|CP|The Canadian Press)\)\s*)?"
     r"(?:—|–|--|-)\s+"
 )
@@ -81,29 +84,11 @@ _ROMAN = re.compile(
     r"\b(?P<before>World War|[A-Z][a-z]+)\s+(?P<roman>I{1,3}|IV|VI{0,3}|IX|X{1,2}I{0,3}|XI?V|XIX)\b"
 )
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
-_ORDINALS = [
-    "zeroth",
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-    "twentieth",
-]
+_ORDINALS = (
+    "zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+    "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+    "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
+)  # fmt: skip
 _ROMAN_CARDINAL_AFTER = frozenset(
     {"War", "Bowl", "Apollo", "Title", "Part", "Chapter", "Phase", "Vatican", "Act", "Volume"}
 )
@@ -121,6 +106,8 @@ _SLASH_WORDS = re.compile(r"(?<=[a-z])/(?=[a-z])")
 _SLASH_OTHER = re.compile(r"(?<=\w)/(?=\w)")
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
 _DASH = re.compile(r"\s+(?:—|–|--|-)\s+|—|--")
+_WORD_EN_DASH = re.compile(r"(?<=[A-Za-z.])–(?=[A-Za-z])")  # "U.S.–China", "Boston–Denver"
+_VERSUS = re.compile(r"\b(?P<party>[A-Z][\w.'’-]*)\s+v\.\s+(?=[A-Z])")  # "Roe v. Wade"
 _SYMBOL_WORDS = {"&": " and ", "+": " plus ", "=": " equals ", "~": " about ", "×": " times ",
                  "±": " plus or minus ", "§": " section ", "→": " to ", "≈": " about "}  # fmt: skip
 _SYMBOL = re.compile(r"\s*[&+=~×±§→≈]\s*")
@@ -162,7 +149,8 @@ def _party(match: re.Match[str]) -> str:
 def _dateline(match: re.Match[str]) -> str:
     place = match["place"]
     words = [w.capitalize() if w.isupper() and len(w) > 2 else w for w in place.split(" ")]
-    return " ".join(words) + ". "
+    date = f", {match['date']}" if match["date"] else ""
+    return " ".join(words) + date + ". "
 
 
 def _roman(match: re.Match[str]) -> str:
@@ -222,6 +210,7 @@ def _pauses(text: str) -> str:
         return ", "
 
     text = _ELLIPSIS.sub(ellipsis, text)
+    text = _WORD_EN_DASH.sub(" ", text)
     return _DASH.sub(", ", text)
 
 
@@ -264,6 +253,7 @@ def _abbreviations(text: str) -> str:
         text = _TITLE.sub(_title, text)
         text = _WORD_ABBR_RE.sub(_word_abbr, text)
         text = _EG_IE.sub(lambda m: "for example" if m["eg"] else "that is", text)
+        text = _VERSUS.sub(r"\g<party> versus ", text)
     if "St" in text:
         text = _SAINT.sub("Saint", text)
         text = _STREET.sub(" Street", text)

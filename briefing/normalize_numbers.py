@@ -44,20 +44,10 @@ _YEAR_LEAD = re.compile(
     r"|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|august"
     r"|september|october|november|december)|\d(?:st|nd|rd|th)?,)\s+$"
 )
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
 _DATE = re.compile(
     r"\b(?P<month>" + "|".join(_MONTHS) + r")\s+(?P<day>[1-9]|[12]\d|3[01])\b(?![,.]?\d{3}|:|\s*%)"
 )
@@ -78,7 +68,6 @@ _UNITS: dict[str, tuple[str, str]] = {
     "km": ("kilometer", "kilometers"),
     "cm": ("centimeter", "centimeters"),
     "mm": ("millimeter", "millimeters"),
-    "m": ("meter", "meters"),
     "mi": ("mile", "miles"),
     "kg": ("kilogram", "kilograms"),
     "mg": ("milligram", "milligrams"),
@@ -195,6 +184,18 @@ def _time(match: re.Match[str]) -> str:
     return f"{hour} {minute}"
 
 
+# A bare "m" is meters only where a length is meant; "5m people" (millions) is left alone.
+_METERS = re.compile(
+    rf"(?P<num>{_NUM})\s?m(?=\s+(?:tall|long|high|wide|deep|away|above|below|sprint|race|"
+    r"hurdles|freestyle|backstroke|butterfly|breaststroke|relay|medley)\b|[.,;:)]|$)"
+)
+
+
+# "1.5bn people", "5m voters": scale abbreviations without a currency (after _METERS).
+_BARE_SCALE = re.compile(rf"(?<![\w.])(?P<num>{_NUM})\s?(?P<scale>bn|tn|m)\b(?![²/])")
+_BARE_SCALE_WORDS = {"bn": "billion", "tn": "trillion", "m": "million"}
+
+
 def _unit(match: re.Match[str]) -> str:
     one, many = _UNITS[match["unit"]]
     return f"{match['num']} {one if _is_one(match['num']) else many}"
@@ -222,4 +223,6 @@ def numbers_to_spoken(text: str) -> str:
     text = _DATE.sub(_date, text)
     if "20" in text:
         text = _YEAR.sub(_year, text)
+    text = _METERS.sub(lambda m: f"{m['num']} {'meter' if _is_one(m['num']) else 'meters'}", text)
+    text = _BARE_SCALE.sub(lambda m: f"{m['num']} {_BARE_SCALE_WORDS[m['scale']]}", text)
     return _UNIT.sub(_unit, text)

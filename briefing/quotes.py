@@ -20,6 +20,7 @@ _CLOSE_PUNCT = frozenset(".,;:!?)]}—–-/…") | QUOTE_MARKS
 # Leading elisions where ’ or ' opens a word rather than a quotation.
 _ELISION = re.compile(r"(?:\d\d|em|til|tis|twas|cause|bout|round|n|s)(?![A-Za-z])", re.IGNORECASE)
 
+_MARK_RE = re.compile("[" + re.escape("".join(sorted(QUOTE_MARKS))) + "]")
 OPEN, CLOSE, EITHER = 1, 2, 3
 # Bounds the stack so a run of stray openers cannot make pairing quadratic.
 _MAX_DEPTH = 8
@@ -45,11 +46,15 @@ def _flanks(text: str, i: int) -> tuple[bool, bool]:
     """Whether the mark at `i` can open (left-flanking) and close (right-flanking)."""
     prev = text[i - 1] if i > 0 else None
     nxt = text[i + 1] if i + 1 < len(text) else None
-    left = nxt is not None and not nxt.isspace() and (
-        prev is None or prev.isspace() or prev in _OPEN_PUNCT
+    left = (
+        nxt is not None
+        and not nxt.isspace()
+        and (prev is None or prev.isspace() or prev in _OPEN_PUNCT)
     )
-    right = prev is not None and not prev.isspace() and (
-        nxt is None or nxt.isspace() or nxt in _CLOSE_PUNCT
+    right = (
+        prev is not None
+        and not prev.isspace()
+        and (nxt is None or nxt.isspace() or nxt in _CLOSE_PUNCT)
     )
     return left, right
 
@@ -101,7 +106,8 @@ def find_quotes(text: str, *, single_runs_on: bool = False) -> list[QuoteSpan]:
     paragraph continues it), since stray single marks are common.
     """
     marks: list[tuple[int, bool, int, bool]] = []
-    for i, ch in enumerate(text):
+    for found in _MARK_RE.finditer(text):
+        i, ch = found.start(), found.group()
         if ch in DOUBLE_MARKS:
             role = _double_role(text, i)
             if role:

@@ -6,7 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefing.attribute import Attributor, Cue, any_cue, lead_cue, tail_cue, unify_speakers
+from briefing import names
+from briefing.attribute import Attributor, unify_speakers
 from briefing.coref import Registry
 from briefing.model import (
     Article,
@@ -17,6 +18,7 @@ from briefing.model import (
     SegmentKind,
 )
 from briefing.quotes import QUOTE_MARKS, QuoteSpan, find_quotes, opens_with_quote
+from briefing.quotes_patterns import Cue, any_cue, block_cue, lead_cue, tail_cue
 from briefing.speech_verbs import has_speech_verb
 
 __all__ = ["nothing_lost", "segment_article", "unify_speakers"]
@@ -26,7 +28,7 @@ _FIRST_PERSON = re.compile(
     r"(?<![\w’'-])(?:I|I[’']m|I[’']ve|I[’']d|I[’']ll|[Ww]e|[Ww]e[’']re|[Ww]e[’']ve|[Ww]e[’']ll|"
     r"[Oo]ur|[Oo]urs|us|[Mm]y|me|mine|myself|ourselves)(?![\w’'-])"
 )
-_SMALL = frozenset("a an the of and or in on for to at by with from vs".split())
+_SMALL = names.word_set("a an the of and or in on for to at by with from vs")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;—–…]|[.!?][”\"’'])\s*$")
 
 
@@ -101,13 +103,16 @@ def _accept(text: str, quotes: list[QuoteSpan], min_words: int, continues: bool)
             continue
         t_cue = tail_cue(tail) if tail.strip() else None
         l_cue = lead_cue(lead) if lead.strip() else None
+        if kept and lead.strip() and lead.rstrip()[-1] in ",—–:":
+            # The second half of a split quote: “A,” said X, “B.”
+            l_cue = l_cue or tail_cue(lead)
         initial = _SENTENCE_START.search(lead[-20:]) is not None or not lead.strip()
         if not (chained or initial or t_cue or l_cue or has_speech_verb(lead[-120:])):
             continue
         ends_sentence = content.rstrip().endswith((".", "…")) and not t_cue
+        # “A,” she said: the words after a quote ending in a comma name its speaker; a quote
+        # that ends its sentence is more often introduced by the words before it.
         cue = (l_cue or t_cue) if ends_sentence else (t_cue or l_cue)
-        if initial and l_cue and not t_cue and not lead.rstrip().endswith((":", ",")):
-            cue = None if not ends_sentence else l_cue
         loose = False
         if cue is None and not chained:
             cue, loose = any_cue(lead), True
@@ -160,14 +165,17 @@ def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segm
         [(bases[i], _masked(p.text, accepted[i])) for i, p in enumerate(paras) if i not in blocks]
     )
     attributor = Attributor(registry)
+    # An article without a title gets no headline segment: segments are never empty.
     segments = [Segment(SegmentKind.HEADLINE, article.title, article.title, -1)]
+    if not article.title.strip():
+        segments.clear()
     block_speaker: dict[int, tuple[str | None, Gender, Attribution]] = {}
     for i, para in enumerate(paras):
         text = para.text
         if i in blocks:
             intro = blocks[i]
             if intro not in block_speaker:
-                cue = lead_cue(paras[intro].text.rstrip().rstrip(":")) if intro >= 0 else None
+                cue = block_cue(paras[intro].text.rstrip().rstrip(":")) if intro >= 0 else None
                 speaker, gender, attribution = attributor.attribute(
                     cue, bases[i], AttributionMethod.BLOCK
                 )
@@ -177,7 +185,7 @@ def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segm
             speaker, gender, attribution = block_speaker[intro]
             attributor.last_end = bases[i] + len(text)
             if text.strip():
-                words = text.strip()
+                words = _unwrap(text.strip())
                 segments.append(
                     Segment(SegmentKind.QUOTE, words, words, i, speaker, gender, attribution)
                 )
@@ -231,10 +239,18 @@ def nothing_lost(article: Article, segments: Sequence[Segment]) -> bool:
     return True
 
 
+def _unwrap(text: str) -> str:
+    """A block quote's words without the marks, when marks wrap the whole paragraph."""
+    spans = find_quotes(text)
+    if len(spans) == 1 and spans[0].open_mark == 0 and spans[0].close_mark == len(text) - 1:
+        return text[1:-1].strip() or text
+    return text
+
+
 def _append_narration(segments: list[Segment], text: str, paragraph: int) -> None:
     """Add narration, merging with a narration segment just before it in the same paragraph."""
-    last = segments[-1]
-    if last.kind is SegmentKind.NARRATION and last.paragraph == paragraph:
+    last = segments[-1] if segments else None
+    if last is not None and last.kind is SegmentKind.NARRATION and last.paragraph == paragraph:
         merged = last.text + " " + text
         segments[-1] = Segment(SegmentKind.NARRATION, merged, merged, paragraph)
     else:

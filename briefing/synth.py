@@ -1,7 +1,8 @@
 """Synthesize utterances: cache first, then a small pool of spawned worker processes.
 
 Why a hand-rolled pool: eSpeak initializes once per process and a forked child of a process
-that started it can hang, so workers are started with "spawn", one engine each. A worker
+that started it can hang, so every worker is a fresh interpreter (spawn semantics: fork+exec,
+see `briefing.engines.worker.start`), one engine each. A worker
 that hangs (per-utterance timeout) or crashes is killed and replaced, and the utterance is
 retried once in another process; ProcessPoolExecutor would instead break the whole pool.
 The main process never initializes eSpeak, even for one utterance: that keeps it safe to
@@ -10,21 +11,20 @@ fork later (encoders, subprocesses) and keeps one code path for every run.
 
 from __future__ import annotations
 
+import contextlib
 import math
-import multiprocessing
 import os
-import signal
+import subprocess
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 
 from briefing import errors
 from briefing.cache import ClipCache, clip_key
 from briefing.engines import engine_version
-from briefing.engines.worker import serve
+from briefing.engines.worker import start_worker
 from briefing.model import Clip, Utterance
 
 Progress = Callable[[int, int], None]
@@ -33,7 +33,8 @@ STARTUP_TIMEOUT = 30.0
 """Seconds a new worker may take to import and build its engine, on top of `timeout`."""
 MIN_PER_WORKER = 8
 """Fewer pending utterances than this per worker don't pay for another process's start."""
-MAX_BATCH = 32
+MAX_BATCH = 16
+"""Utterances per message: enough to amortize IPC, few enough that workers finish together."""
 
 
 def synthesize_all(
@@ -85,14 +86,18 @@ def synthesize_all(
         label_of = [names[unique[u][0]] for u in pending]
         workers = min(jobs or os.cpu_count() or 1, math.ceil(len(pending) / MIN_PER_WORKER))
         _Pool(engine, max(1, workers), timeout).run(pending, label_of, deliver)
-    return [clip for clip in results if clip is not None]
+    clips = [clip for clip in results if clip is not None]
+    if len(clips) != total:  # never hand the stitcher a briefing with a hole in it
+        missing = next(i for i, clip in enumerate(results) if clip is None)
+        raise errors.SynthesisError(f"no audio for {names[missing]}")
+    return clips
 
 
 @dataclass
 class _Worker:
     """A worker process, its pipe, and the jobs sent to it that have no answer yet."""
 
-    process: BaseProcess
+    process: subprocess.Popen[bytes]
     conn: Connection
     started: float
     ready: bool = False
@@ -107,7 +112,6 @@ class _Pool:
         self.engine = engine
         self.size = size
         self.timeout = timeout
-        self.context = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
         self.failed_starts = 0
 
@@ -119,7 +123,7 @@ class _Pool:
         self.queue: deque[int] = deque(range(len(jobs)))
         self.attempts = [0] * len(jobs)
         self.remaining = len(jobs)
-        self.batch_size = max(1, min(MAX_BATCH, len(jobs) // (self.size * 4)))
+        self.batch_size = max(1, min(MAX_BATCH, len(jobs) // (self.size * 8)))
         try:
             while self.remaining:
                 self._staff()
@@ -133,20 +137,8 @@ class _Pool:
         busy = sum(1 for w in self.workers if w.batch)
         wanted = min(self.size, busy + math.ceil(len(self.queue) / self.batch_size))
         while len(self.workers) < wanted:
-            parent, child = self.context.Pipe()
-            process = self.context.Process(
-                target=serve, args=(self.engine, child), daemon=True, name="briefing-synth"
-            )
-            # The child inherits this mask across exec, so a Ctrl-C sent to the terminal's
-            # process group never interrupts a worker mid-import (no stray tracebacks); the
-            # parent gets it once unblocked and kills the workers itself. Nothing is lost.
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-            try:
-                process.start()
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-            child.close()
-            self.workers.append(_Worker(process, parent, time.monotonic()))
+            process, conn = start_worker(self.engine)
+            self.workers.append(_Worker(process, conn, time.monotonic()))
 
     def _dispatch(self) -> None:
         """Give each idle worker the next batch; its clock starts now."""
@@ -164,8 +156,8 @@ class _Pool:
         """Block until a message, an exit or a deadline; handle whatever happened."""
         now = time.monotonic()
         soonest = min((w.deadline for w in self.workers), default=math.inf)
-        handles: list[Connection | int] = [w.conn for w in self.workers]
-        handles += [w.process.sentinel for w in self.workers]
+        # A worker's death closes its end of the socket, so its connection wakes us too.
+        handles = [w.conn for w in self.workers]
         wait(handles, timeout=None if soonest == math.inf else max(0.0, soonest - now))
         for worker in list(self.workers):
             try:
@@ -173,12 +165,13 @@ class _Pool:
                     self._handle(worker, worker.conn.recv())
             except (EOFError, OSError):
                 if worker in self.workers:
-                    worker.process.join(1.0)  # to report its exit code
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        worker.process.wait(1.0)  # to report its exit code
                     self._lose(worker, _death(worker))
                 continue
             if worker not in self.workers:
                 continue
-            if not worker.process.is_alive():
+            if worker.process.poll() is not None:
                 self._lose(worker, _death(worker))
             elif time.monotonic() > worker.deadline:
                 self._lose(worker, f"no result within {self.timeout:g} s (the worker was killed)")
@@ -238,22 +231,24 @@ class _Pool:
                 except OSError:
                     worker.process.kill()
         for worker in self.workers:
-            worker.process.join(2.0)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.process.wait(2.0)
             _kill(worker)
         self.workers.clear()
 
 
 def _kill(worker: _Worker) -> None:
     """Make sure a worker process is gone and reaped."""
-    if worker.process.is_alive():
+    if worker.process.poll() is None:
         worker.process.kill()
-    worker.process.join(5.0)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        worker.process.wait(5.0)
     worker.conn.close()
 
 
 def _death(worker: _Worker) -> str:
     """Why a worker is gone, as far as its exit code tells."""
-    code = worker.process.exitcode
+    code = worker.process.poll()
     if code is None:
         return "the worker process closed its pipe"
     if code < 0:

@@ -83,28 +83,30 @@ def render_json(briefing: Briefing) -> str:
     )
 
 
+def _turns(cues: tuple[Cue, ...]) -> list[list[Cue]]:
+    """Group cues into speaker turns; a story's first cue (its headline) stands alone."""
+    turns: list[list[Cue]] = []
+    for i, cue in enumerate(cues):
+        starts_story = i == 0 or cue.story != cues[i - 1].story
+        after_first = i == 1 or (i > 1 and cues[i - 2].story != cues[i - 1].story)
+        if starts_story or after_first or cue.speaker != cues[i - 1].speaker:
+            turns.append([cue])
+        else:
+            turns[-1].append(cue)
+    return turns
+
+
 def render_txt(briefing: Briefing) -> str:
-    """A readable script: one paragraph per speaker turn, each with its start time and speaker."""
+    """A readable script: one paragraph per speaker turn, with its start time and speaker."""
     out: list[str] = []
-    prev: Cue | None = None
-    turn: list[str] = []
-
-    def flush() -> None:
-        if prev is not None and turn:
-            out.append(f"[{_clock(turn_start, '.')[:8]}] {_name(prev)}: {' '.join(turn)}")
-            out.append("")
-
-    turn_start = 0.0
-    for cue in briefing.cues:
-        if prev is None or cue.speaker != prev.speaker or cue.story != prev.story:
-            flush()
-            if prev is not None and cue.story != prev.story:
-                out.append("* * *")
-                out.append("")
-            turn, turn_start = [], cue.start
-        turn.append(_oneline(cue.text))
-        prev = cue
-    flush()
+    prev_story: int | None = None
+    for turn in _turns(briefing.cues):
+        first = turn[0]
+        if prev_story is not None and first.story != prev_story:
+            out += ["* * *", ""]
+        text = " ".join(_oneline(c.text) for c in turn)
+        out += [f"[{_clock(first.start, '.')[:8]}] {_name(first)}: {text}", ""]
+        prev_story = first.story
     return "\n".join(out)
 
 

@@ -32,6 +32,33 @@ def speech_like(seconds: float, *, level: float = 0.3, seed: int = 0, sr: int = 
     return np.clip(out, -1, 1).astype(np.float32)
 
 
+def voiced_like(
+    seconds: float, *, f0: float = 120.0, level: float = 0.3, seed: int = 0
+) -> np.ndarray:
+    """Float32 vowel-like audio: a glottal pulse train through two formants, as peaky as eSpeak."""
+    from scipy.signal import lfilter
+
+    n = round(seconds * SR)
+    rng = np.random.default_rng(seed)
+    pulses = np.zeros(n, np.float32)
+    period = SR / (f0 * (1 + 0.1 * rng.standard_normal()))
+    pulses[(np.arange(0, n, period)).astype(int)] = 1.0
+    y = pulses
+    for freq, bw in ((700 + 100 * (seed % 3), 250), (1200 + 150 * (seed % 5), 400)):
+        r = np.exp(-np.pi * bw / SR)
+        y = lfilter([1 - r], [1, -2 * r * np.cos(2 * np.pi * freq / SR), r * r], y)
+    y = y + 0.01 * rng.standard_normal(n) * np.abs(y).max()
+    t = np.arange(n) / SR
+    env = 0.3 + 0.7 * np.sin(np.pi * np.minimum(t * 4 % 1, 1)) ** 2
+    fade = min(n // 2, round(0.01 * SR))
+    env[:fade] *= np.linspace(0, 1, fade)
+    env[n - fade :] *= np.linspace(1, 0, fade)
+    y = y * env
+    y *= level / max(float(np.sqrt(np.mean(y**2))), 1e-9) / 3
+    out: np.ndarray = np.clip(y, -1, 1).astype(np.float32)
+    return out
+
+
 def to_pcm(x: np.ndarray) -> bytes:
     """Float samples to little-endian 16-bit PCM bytes."""
     out: bytes = np.clip(np.rint(x * 32767), -32768, 32767).astype("<i2").tobytes()
@@ -52,9 +79,11 @@ def item(
     story: int = 0,
     level: float = 0.3,
     seed: int = 0,
+    voiced: bool = False,
 ) -> SpokenItem:
     """A SpokenItem holding a speech-like clip."""
-    pcm = to_pcm(speech_like(seconds, level=level, seed=seed))
+    make = voiced_like if voiced else speech_like
+    pcm = to_pcm(make(seconds, level=level, seed=seed))
     return SpokenItem(
         clip=Clip(pcm=pcm, sample_rate=SR), text=text, speaker=speaker, voice_id=voice, story=story
     )
@@ -150,6 +179,7 @@ def long_timeline(
                     story=s,
                     level=level,
                     seed=seed,
+                    voiced=seed % 2 == 0,
                 )
             )
             out.append(Pause(250 + seed * 37 % 300))

@@ -85,7 +85,10 @@ def test_script_reads_stdin() -> None:
     assert result.exit_code == 0, result.stderr
     story = json.loads(result.stdout)["stories"][0]
     assert story["source"] == "-"
-    assert story["segments"][-1]["speaker"] == "Jane Porter"
+    quotes = [s for s in story["segments"] if s["kind"] == "quote"]
+    assert [(q["text"], q["speaker"]) for q in quotes] == [
+        ("This is a quote of many words,", "Jane Porter")
+    ]
 
 
 def test_missing_article_is_exit_2_one_line(tmp_path: Path) -> None:

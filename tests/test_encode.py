@@ -39,7 +39,7 @@ def _briefing() -> Briefing:
     return b
 
 
-def _offset(ref: np.ndarray, got: np.ndarray, at: int, width: int = 4096) -> int:
+def _offset(ref: np.ndarray, got: np.ndarray, at: int, width: int = SR) -> int:
     """Lag of `got` against `ref` around sample `at` (cross-correlation, +-1000 samples)."""
     w = ref[at : at + width]
     seg = got[at - 1000 : at + width + 1000]
@@ -106,7 +106,8 @@ def test_mp3_decodes_in_place_sample_for_sample(tmp_path: Path, jobs: int) -> No
     assert len(got) == len(ref)
     loud = np.flatnonzero(np.abs(ref) > 0.05)
     for point in loud[np.linspace(100, len(loud) - 1, 12).astype(int)]:  # on speech
-        at = int(min(max(point - 3000, 2000), len(ref) - 6000))  # window ends on that speech
+        # A 1 s window spans clip edges, so a voice's periodicity cannot fake a match.
+        at = int(min(max(point - SR // 2, 2000), len(ref) - SR - 2000))
         assert abs(_offset(ref, got, at)) <= 2
 
 
@@ -114,7 +115,7 @@ def test_mp3_decodes_in_place_sample_for_sample(tmp_path: Path, jobs: int) -> No
 def test_parallel_joins_are_click_free() -> None:
     rng = np.random.default_rng(0)
     parts: list[np.ndarray] = []
-    for i in range(60):
+    for i in range(30):
         parts += [speech_like(rng.uniform(0.8, 2.0), seed=i), np.zeros(int(0.3 * SR), np.float32)]
     pcm = to_pcm(np.concatenate(parts))
     one, many = encode_mp3(pcm, SR, jobs=1), encode_mp3(pcm, SR, jobs=6)
@@ -136,8 +137,9 @@ def test_parallel_joins_are_click_free() -> None:
 
 
 @needs_ffmpeg
-def test_mp3_loudness_and_true_peak_by_ffmpeg(tmp_path: Path) -> None:
-    out = tmp_path / "b.mp3"
+@pytest.mark.parametrize("ext", [".mp3", ".m4a", ".opus", ".wav"])
+def test_loudness_and_true_peak_by_ffmpeg(tmp_path: Path, ext: str) -> None:
+    out = tmp_path / f"b{ext}"
     write_audio(_briefing(), out, TAGS)
     lufs, peak = ebur128(out)
     assert abs(lufs - -16.0) <= 1.0

@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.errors import InputError
 from briefing.ingest import IngestOptions, load_articles
@@ -167,6 +170,13 @@ def test_from_format_forces_the_reader(tmp_path: Path) -> None:
 
 def test_missing_file() -> None:
     assert str(error_for(["nope.txt"])) == "nope.txt: no such file"
+    error = error_for(["example.com/story"])
+    assert error.hint == "to read a web page, give the full URL: https://example.com/story"
+
+
+def test_bad_max_items(tmp_path: Path) -> None:
+    error = error_for([write(tmp_path, "a.txt", "x")], IngestOptions(max_items=0))
+    assert str(error) == "--max-items: must be at least 1, not 0"
 
 
 def test_directory_without_articles(tmp_path: Path) -> None:
@@ -239,3 +249,18 @@ def test_five_megabyte_article_is_fast(tmp_path: Path) -> None:
     [article] = load_articles([path])
     assert time.perf_counter() - start < 10
     assert len(article.paragraphs) == 3500
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000), st.sampled_from(["a.txt", "a.md", "a.html", "a.rss"]))
+def test_any_bytes_give_articles_or_one_input_error(data: bytes, name: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            articles = load_articles([str(path)])
+        except InputError as error:
+            assert "\n" not in str(error)
+            assert str(error).startswith(str(path))
+        else:
+            assert all(a.title for a in articles)

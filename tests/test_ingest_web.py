@@ -59,6 +59,10 @@ class _Handler(SimpleHTTPRequestHandler):
             self.end_headers()
             for _ in range(40):
                 self.wfile.write(b"word " * 13000)
+        elif self.path == "/empty":
+            self._send(b"", "text/html")
+        elif self.path == "/photo":
+            self._send(b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "image/png")
         elif self.path == "/plain":
             self._send(b"Plain Over HTTP\nIt works.\n", "text/plain; charset=utf-8")
         elif self.path == "/no-extension":
@@ -188,9 +192,18 @@ def test_url_not_an_article(server: str) -> None:
     assert str(info.value) == f"{url}: not an article (no article text found on the page)"
 
 
-def test_url_binary(server: str, tmp_path: Path) -> None:
-    url = f"{server}/missing.png"
-    assert "HTTP 404" in str(fetch_error(url))
+def test_url_binary(server: str) -> None:
+    url = f"{server}/photo"
+    with pytest.raises(InputError) as info:
+        load_articles([url])
+    assert str(info.value) == f"{url}: not a text article (a PNG image)"
+
+
+def test_url_empty_page(server: str) -> None:
+    url = f"{server}/empty"
+    with pytest.raises(InputError) as info:
+        load_articles([url])
+    assert str(info.value) == f"{url}: the page is empty"
 
 
 def test_dns_failure(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -251,6 +264,7 @@ def test_atom_feed_file() -> None:
         Paragraph("It is about time.", blockquote=True),
     )
     assert articles[1].byline == "Ana Ruiz"
+    assert articles[1].source == f"{FIXTURES / 'feed.atom'} (item 1)"
 
 
 def test_feed_item_link_failure_names_the_link(server: str, tmp_path: Path) -> None:
@@ -270,3 +284,22 @@ def test_xml_that_is_not_a_feed(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_articles([str(path)])
     assert str(info.value) == f"{path}: the feed has no items"
+
+
+def test_html_credits_captions_and_ads_inside_the_article() -> None:
+    [article] = load_articles([str(FIXTURES / "article2.html")])
+    # og:title carries a " | Site" suffix; the <h1> is the headline.
+    assert article.title == "Three Valley Schools Will Share One New Gym"
+    assert article.byline == "Ana Ruiz"
+    texts = [p.text for p in article.paragraphs]
+    assert texts[0].startswith("RIVERTON — Three schools")
+    assert "What the plan costs" in texts
+    assert "Each school gets the gym on two weekday afternoons." in texts
+    assert texts[-1].startswith("Construction is expected")
+    assert len(texts) == 8
+    assert [(r.reason, r.text[:20]) for r in article.removed] == [
+        ("caption", "Principal Dana Whitf"),
+        ("photo credit", "Jim West/The Valley "),
+        ("boilerplate", "Advertisement"),
+        ("boilerplate", "Click here to subscr"),
+    ]

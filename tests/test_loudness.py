@@ -11,6 +11,7 @@ from scipy.signal import resample_poly
 
 from briefing.loudness import (
     VOICE_LEVEL_LUFS,
+    block_peaks,
     integrated_loudness,
     level_voices,
     limiter_gain,
@@ -48,6 +49,8 @@ def test_true_peak_estimate_matches_oversampling() -> None:
     ref = np.abs(resample_poly(y.astype(np.float64), 4, 1)).max()
     assert abs(20 * np.log10(env.max() / ref)) < 0.1
     assert np.all(env >= np.abs(y))
+    blocks = block_peaks(y, 0.0)
+    assert np.allclose(blocks, env[: len(env) // 32 * 32].reshape(-1, 32).max(axis=1), atol=1e-6)
 
 
 @settings(max_examples=40, deadline=None)
@@ -58,7 +61,7 @@ def test_true_peak_estimate_matches_oversampling() -> None:
 def test_limiter_never_exceeds_ceiling(values: list[float], ceiling: float) -> None:
     y = np.array(values, dtype=np.float32)
     y[1::2] *= -1
-    limiter_gain(y, np.abs(y), ceiling, SR)
+    limiter_gain(y, block_peaks(y, 10.0), ceiling, SR)
     assert np.all(np.abs(y) <= ceiling * (1 + 1e-5))
 
 
@@ -67,7 +70,7 @@ def test_limiter_gain_is_smooth_not_clipping() -> None:
     # A level that jumps from 0.5 to 2.0 and back: the gain must ramp, not step.
     y = np.where((t > 0.4) & (t < 0.6), 2.0, 0.5).astype(np.float32)
     before = y.copy()
-    limiter_gain(y, np.abs(y), 0.9, SR)
+    limiter_gain(y, block_peaks(y, 10.0), 0.9, SR)
     gain = y / before
     assert gain.min() > 0.44 and gain.max() <= 1.0
     assert np.abs(np.diff(gain)).max() < 0.01  # spread over > 50 samples (~2.5 ms)
@@ -115,7 +118,7 @@ def test_normalize_reaches_target_under_ceiling() -> None:
     assert out.cues == b.cues and out.chapters == b.chapters
     assert len(out.pcm) == len(b.pcm)
     assert abs(_pyln(out.pcm) - -16.0) < 0.5
-    assert abs(report.integrated_lufs - _pyln(out.pcm)) < 0.05
+    assert abs(report.integrated_lufs - _pyln(out.pcm)) < 0.1  # an estimate, not re-measured
     assert _true_peak_db(out.pcm) <= -1.0
     assert report.true_peak_dbtp <= -1.0
     assert report.gain_db > 0

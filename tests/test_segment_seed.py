@@ -38,13 +38,19 @@ def test_seed_voices_and_order(seed: Article) -> None:
     quotes = [s for s in segments if s.kind is SegmentKind.QUOTE]
     speakers = [q.speaker for q in quotes]
     assert speakers == ["Antony Blinken"] * 5 + ["Foreign Policy", "Kenneth McKenzie"]
-    assert {s.speaker for s in segments} == {None, "Antony Blinken", "Foreign Policy",
-                                             "Kenneth McKenzie"}
+    assert {s.speaker for s in segments} == {
+        None,
+        "Antony Blinken",
+        "Foreign Policy",
+        "Kenneth McKenzie",
+    }
 
 
 def test_seed_block_quotes(seed: Article) -> None:
     segments = segment_article(seed)
-    blocks = [s for s in segments if s.attribution and s.attribution.method is AttributionMethod.BLOCK]
+    blocks = [
+        s for s in segments if s.attribution and s.attribution.method is AttributionMethod.BLOCK
+    ]
     assert [b.text.split()[:3] for b in blocks] == [
         ["A", "new", "chapter"],
         ["So", "here’s", "our"],

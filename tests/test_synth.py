@@ -206,7 +206,9 @@ def test_ctrl_c_to_the_process_group_leaves_no_worker_and_no_traceback(
     try:
         for _ in range(3000):  # bounded polling, not a timing assertion
             started = _children_of(process.pid)
-            if (when == "starting" and started) or (when == "busy" and state.is_dir() and any(state.iterdir())):
+            if (when == "starting" and started) or (
+                when == "busy" and state.is_dir() and any(state.iterdir())
+            ):
                 break
             threading.Event().wait(0.01)
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
@@ -221,3 +223,20 @@ def test_ctrl_c_to_the_process_group_leaves_no_worker_and_no_traceback(
             break
         threading.Event().wait(0.01)
     assert not _group_alive(process.pid)
+
+
+def test_workers_do_not_rerun_the_callers_main_script(tmp_path: Path) -> None:
+    # multiprocessing's spawn would re-run this unguarded script in every worker.
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from briefing.model import Utterance, Voice\n"
+        "from briefing.synth import synthesize_all\n"
+        "print('main ran')\n"
+        "clips = synthesize_all([Utterance(Voice('gmw/en-us'), 175, 'One two three.')] * 3,"
+        " engine='fake')\n"
+        "print(len(clips))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stdout) == (0, "main ran\n3\n"), done.stderr

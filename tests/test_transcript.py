@@ -71,6 +71,9 @@ def test_txt_is_a_readable_script(tmp_path: Path) -> None:
     assert "Jane Doe: We are ready." in text
     assert "[00:00:00] Narrator: Good morning." in text
     assert "* * *" in text
+    # Each story's headline is its own paragraph, the narration after it another.
+    assert "[00:00:01] Narrator: Storm hits coast\n\n" in text
+    assert text.count("* * *") == 3  # intro | story 1 | story 2 | outro
 
 
 def test_chapters_json(tmp_path: Path) -> None:

@@ -1,4 +1,10 @@
-"""The inside of a synthesis worker process: one engine, batches in, one message per clip out.
+"""Synthesis worker processes: how the pool starts one, and what runs inside it.
+
+A worker is a fresh interpreter (`python -c`, fork+exec: the semantics of multiprocessing's
+"spawn", which eSpeak needs) talking to the pool over a socket with multiprocessing's
+Connection framing. Not multiprocessing.Process itself: its spawn re-runs the caller's
+`__main__` in every worker (for `briefing`, importing the whole CLI: measured +1.7 s on a
+5-article render with 2 workers), and a caller without a `__main__` guard breaks outright.
 
 Messages to the parent: ("ready",), ("ok", index, pcm, sample_rate), ("err", index, message),
 ("fatal", error_class_name, message, hint). After an "err" the worker exits, so the pool
@@ -9,14 +15,60 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import subprocess
 import sys
+import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import briefing
 from briefing.engines.base import TTSEngine
 from briefing.engines.verify import verify_clip
 from briefing.errors import BriefingError
 from briefing.model import Utterance
+
+_ENTRY = "import sys; from briefing.engines.worker import main; main(sys.argv[1], int(sys.argv[2]))"
+
+
+def start_worker(engine_name: str) -> tuple[subprocess.Popen[bytes], Connection]:
+    """Start a worker process for `engine_name`; return it and the parent's end of its socket."""
+    parent, child = socket.socketpair()
+    env = dict(os.environ)
+    # The worker imports this very `briefing`, even when it is not installed.
+    package_root = str(Path(briefing.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    # The child inherits the signal mask across exec: with SIGINT blocked, a Ctrl-C sent to
+    # the terminal's process group never interrupts a worker mid-import (no stray
+    # tracebacks); the parent receives it once unblocked and kills its workers itself.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _ENTRY, engine_name, str(child.fileno())],
+            pass_fds=[child.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            env=env,
+        )
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        child.close()
+    return process, Connection(parent.detach())
+
+
+def main(engine_name: str, fd: int) -> None:
+    """Worker entry point: serve the pool on socket `fd`."""
+    serve(engine_name, Connection(fd))
+
+
+def _exit_when_orphaned() -> None:
+    """A hung engine never reads the socket's EOF: leave when the parent is gone."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
 
 Batch = list[tuple[int, Utterance]]
 
@@ -33,9 +85,10 @@ def _silence_output() -> None:
 
 
 def serve(engine_name: str, conn: Connection) -> None:
-    """Worker entry point (spawned): build the engine, then serve batches until told to stop."""
+    """Build the engine, then synthesize batches until told to stop."""
     # Ctrl-C reaches the whole process group; the parent handles it and kills its workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_when_orphaned, daemon=True).start()
     _silence_output()
     from briefing.engines import create_engine
 

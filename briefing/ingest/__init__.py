@@ -17,7 +17,7 @@ from pathlib import Path
 
 from briefing.errors import InputError
 from briefing.ingest.cleanup import clean_article, extract_byline
-from briefing.ingest.decode import decode_bytes
+from briefing.ingest.decode import decode_bytes, empty_noun
 from briefing.ingest.detect import check_format, detect_format
 from briefing.ingest.fetch import fetch, is_url
 from briefing.ingest.read import RawDocument, directory_files, read_file, read_stdin
@@ -45,7 +45,7 @@ class IngestOptions:
 
 def _empty_check(text: str, where: str) -> None:
     if not text.strip():
-        raise InputError(f"{where}: the file is empty (only whitespace)")
+        raise InputError(f"{where}: {empty_noun(where)} is empty (only whitespace)")
 
 
 def _article(raw: RawDocument, options: IngestOptions) -> list[Article]:
@@ -102,6 +102,8 @@ def load_articles(
     """Read every source (path, directory, '-', http(s) URL, feed) into cleaned articles."""
     if options.from_format is not None:
         check_format(options.from_format)
+    if options.max_items is not None and options.max_items < 1:
+        raise InputError(f"--max-items: must be at least 1, not {options.max_items}")
     if options.max_bytes <= 0:
         raise InputError(f"--max-size: must be positive, not {options.max_bytes} bytes")
     articles: list[Article] = []

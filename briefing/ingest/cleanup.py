@@ -45,6 +45,7 @@ _CREDIT_BODY = (
     # "Evan Vucci/Associated Press" inside parentheses: a person, a slash, an outlet
     rf"|{_NAME}\s+{_NAME}\s*/\s*[^()/]{{2,60}}"
     rf"|Credit:\s*[^()]{{1,100}}"
+    rf"|Image\s+source,\s*[^()]{{1,80}}"
 )
 _CREDIT_LINE = re.compile(rf"^\(?\s*(?:{_CREDIT_BODY})\s*\)?\s*$")
 # A caption carrying its credit at the end: "Blinken speaks in Doha. (Evan Vucci/AP)".
@@ -56,7 +57,7 @@ _TAIL_BODY = (
 _CREDIT_TAIL = re.compile(
     rf"(?:\(\s*(?:{_TAIL_BODY})\s*\)|\b[A-Z]{{2,}}\s+Photo\s*/\s*{_NAME}(?:,\s*\w+)?)\s*$"
 )
-_FILE_PHOTO = re.compile(r"^(?:FILE\s*[-–—:]|FILE PHOTO\b)|\bfile photo\b")
+_FILE_PHOTO = re.compile(r"^(?:FILE\s*[-–—:]|FILE PHOTO\b|Image caption,)|\bfile photo\b")
 
 _PHOTO_VERB = re.compile(
     r"\b(?:speaks|listens|looks\s+on|gestures|waves|arrives|walks|poses|stands|sits|holds|"
@@ -85,18 +86,19 @@ _BOILERPLATE = re.compile(
     r"|share(?:\s+(?:on|via))?\s+(?:facebook|twitter|x|email|linkedin|whatsapp|reddit)"
     r"|share(?:\s+this)?:?|tweet|email|print|copy\s+link|comments?|view\s+comments"
     r"|\d+\s+comments?|leave\s+a\s+comment|join\s+the\s+(?:conversation|discussion)"
-    r"|(?:sign\s+up|subscribe|register)\b.{0,120}\b(?:newsletters?|updates|e-?mails?|inbox"
-    r"|alerts)\b.{0,80}"
+    r"|(?:sign\s+up|subscribe)\b.{0,80}\b(?:newsletters?|inbox)\b[^.]{0,60}\.?"
+    r"|(?:sign\s+up|subscribe)\s+(?:for|to)\s+(?:our|free)\b[^.]{0,80}\.?"
     r"|subscribe(?:\s+(?:now|today|here))?[.!]?"
     r"|follow\s+(?:us|[\w.]+(?:\s+[\w.]+)?)\s+on\s+(?:twitter|x|facebook|instagram|tiktok"
     r"|threads|bluesky|linkedin)\b.{0,60}"
-    r"|(?:copyright|©|\(c\))\s*.{0,120}|all\s+rights\s+reserved\.?"
+    r"|(?:copyright\s*(?:©|\(c\)|\d{4})|©|\(c\)\s*\d{4}).{0,120}|all\s+rights\s+reserved\.?"
     r"|(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b.{0,300}|accept(?:\s+all)?\s+cookies"
     r"|cookie\s+(?:settings|policy|preferences)"
     r"|listen\s+to\s+(?:this\s+)?(?:article|story)\b.{0,40}|\d+\s+min(?:ute)?s?\s+read"
     r"|enable\s+javascript\b.{0,120}|loading(?:\.\.\.|…)?"
     r")\s*$"
 )
+_REPORTING = re.compile(r"\b(?:said|says|told|according\s+to|reported|announced)\b")
 # Inline promos: "Watch: the moment the rocket lifted off" as a body line of its own.
 _PROMO = re.compile(r"(?i)^\s*(?:watch|video|listen|photos|gallery)\s*:\s+\S.{0,110}$")
 
@@ -117,13 +119,16 @@ def _ends_sentence(line: str) -> bool:
 def is_credit(line: str) -> bool:
     """Whether the whole line is a photo credit."""
     line = line.strip()
-    return len(line) <= _MAX_CREDIT and _CREDIT_LINE.match(line) is not None
+    if len(line) > _MAX_CREDIT or _CREDIT_LINE.match(line) is None:
+        return False
+    # "Photos by local students won first prize." is a sentence; credits carry no full stop.
+    return not (_END_PUNCT.search(line.rstrip(")")) and len(line.split()) > 4)
 
 
 def _is_boilerplate(line: str) -> bool:
     line = line.strip()
-    if len(line) > 400:
-        return False
+    if len(line) > 400 or _REPORTING.search(line):
+        return False  # "...newsletter sign-ups rose, the editor said." is news
     if _BOILERPLATE.match(line) is not None and (
         len(line) <= _MAX_BOILERPLATE or "cookie" in line.lower()
     ):

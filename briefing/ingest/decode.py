@@ -99,10 +99,15 @@ def _decode_8bit(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+def empty_noun(where: str) -> str:
+    """What to call a source in "... is empty": the page for URLs, the file otherwise."""
+    return "the page" if where.lower().startswith(("http://", "https://")) else "the file"
+
+
 def decode_bytes(data: bytes, where: str) -> str:
     """Decode an article's bytes into clean text, or raise InputError naming `where`."""
     if not data:
-        raise InputError(f"{where}: the file is empty")
+        raise InputError(f"{where}: {empty_noun(where)} is empty")
     kind = _binary_kind(data)
     if kind is not None:
         raise InputError(

@@ -60,6 +60,8 @@ def parse_feed(
         entry = entries[number]
         title = " ".join(str(entry.get("title") or "").split())
         link = str(entry.get("link") or "")
+        if not link.lower().startswith(("http://", "https://")):
+            link = ""  # Atom ids such as urn:... are no address to fetch or to show
         where = link or f"{source} (item {number + 1})"
         content = _full_content(entry)
         if content is not None:

@@ -59,7 +59,7 @@ def fetch(url: str, *, timeout: float, max_bytes: int) -> RawDocument:
                 raise too_big(url, int(length), max_bytes, FetchError)
             chunks: list[bytes] = []
             received = 0
-            while chunk := response.read(_CHUNK):
+            while chunk := response.read1(_CHUNK):  # what has arrived, so the deadline holds
                 chunks.append(chunk)
                 received += len(chunk)
                 if received > max_bytes:

@@ -53,7 +53,9 @@ def _walk(body: Any, title: str) -> list[Paragraph]:
             out.extend(Paragraph(t) for item in child.iter("item") if (t := _text(item)))
         elif tag in ("p", "head", "code"):
             text = _text(child)
-            if text and not (tag == "head" and text == title):
+            # The page's own <h1> is the headline, read once as the title.
+            is_headline = tag == "head" and (text == title or child.get("rend") == "h1")
+            if text and not is_headline:
                 out.append(Paragraph(text))
     return out
 
@@ -72,6 +74,8 @@ def _headline(tree: Any, extracted: str | None, site: str | None) -> str | None:
     og = _meta(tree, "og:title", "twitter:title")
     h1s = tree.xpath("//h1")
     h1 = _text(h1s[0]) if h1s else None
+    if og and h1 and og != h1 and og.startswith(h1):
+        return h1  # og:title with a " | Site" suffix the site name did not reveal
     for candidate in (og, h1, extracted):
         if candidate:
             if site and candidate.endswith(site) and candidate != site:

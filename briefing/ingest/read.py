@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".xml", ".rss", ".atom")
 # Every suffix a directory listing picks up (the message names the main ones above).
 _DIR_SUFFIXES = frozenset({*ARTICLE_SUFFIXES, ".text", ".markdown", ".htm", ".xhtml"})
 MAX_SIZE_HINT = "raise it with --max-size"
+_SITE = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|io|uk|ca|news)(?:/|$)")
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,13 @@ def read_file(path: Path, source: str, max_bytes: int) -> RawDocument:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        raise InputError(f"{source}: no such file") from None
+        looks_like_site = _SITE.match(source) is not None
+        hint = (
+            f"to read a web page, give the full URL: https://{source}" if looks_like_site else None
+        )
+        raise InputError(
+            f"{source}: no such file", hint=hint if looks_like_site else None
+        ) from None
     except IsADirectoryError:
         raise InputError(f"{source}: is a directory") from None
     except PermissionError:

@@ -1,0 +1,105 @@
+"""Mentions of people and organisations in an article's narration: names as written, the
+titles and roles around them, and whether each is a sentence subject or an object."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from briefing import names
+from briefing.model import Gender
+from briefing.speech_verbs import MEDIA_VERBS, SPEECH_VERB_FORMS, VERB_PATTERN
+
+PERSON_CUES = (names.TITLES - {"state", "u.s.", "us", "uk", "eu", "un", "of"}) | {"gen."}
+_OBJECT_BEFORE = re.compile(
+    r"(?:\b(?:of|to|with|by|for|from|at|on|in|about|against|and|than|like|under|between|toward|"
+    r"towards|into|over|behind|beside|including|among|whom|via|per|near|across|outside|inside|"
+    r"around|through|during|after|before|since|throughout|within|without|beyond|called|"
+    r"named|visited|met|told|praised|criticized|criticised|accused|thanked)\s+"
+    r"(?:[a-z][\w’'-]*\s+){0,2})$"
+)
+_APPOSITIVE = re.compile(r",\s+(?:the|a|an|who|whose|its|his|her)\b([^,.;]{0,80})")
+_SPEAKS = re.compile(
+    rf"(?:\s*,[^,“”\"]{{1,100}},)?[\s,]+(?:\w+ly\s+|also\s+|has\s+|had\s+)?{VERB_PATTERN}"
+)
+_GENDERED = re.compile(
+    r"(?<![\w’'-])(?:[Hh]e|him|[Hh]is|himself|[Ss]he|[Hh]er|hers|herself)(?![\w’'-])"
+)
+_AS_BEFORE = re.compile(r"\bAs\s+(?:[Tt]he\s+)?$")
+_LOWER_NEXT = re.compile(r"\s+[a-z]")
+_AGE = re.compile(r",\s+\d{1,3},")
+_TITLE_BEFORE = re.compile(r"(?<![\w.])([A-Za-z.]+),?\s+$")
+
+
+@dataclass
+class RawMention:
+    """A capitalised name found in narration, with what surrounds it."""
+
+    pos: int
+    core: str
+    titles: list[str]
+    role: str
+    subject: bool
+    speaks: bool
+    media_cue: bool
+    pronoun: Gender = Gender.UNKNOWN
+    age: bool = False
+
+
+def scan(text: str, base: int, raws: list[RawMention]) -> None:
+    """Collect capitalised runs in narration text at global offset `base`."""
+    for match in names.NAME_RE.finditer(text):
+        cleaned = names.clean_mention(match.group())
+        if not cleaned:
+            continue
+        offset = match.group().find(cleaned)
+        start = match.start() + max(offset, 0)
+        possessive = cleaned.endswith(("’s", "'s"))
+        if possessive:
+            cleaned = cleaned[:-2]
+        core, stripped = names.strip_titles(cleaned)
+        titles = list(stripped)
+        if not core or core.lower() in names.STOPWORDS:
+            continue
+        before = text[max(0, start - 40) : start]
+        after = text[match.end() : match.end() + 90]
+        title_before = _TITLE_BEFORE.search(before)
+        if title_before and title_before.group(1).lower() in names.TITLES:
+            titles = [title_before.group(1), *titles]
+        appositive = _APPOSITIVE.match(after)
+        role = appositive.group(0) if appositive else ""
+        verb = _SPEAKS.match(after)
+        media_cue = bool(
+            _AS_BEFORE.search(before)
+            and after.split()[:1]
+            and after.split()[0].strip(",.") in MEDIA_VERBS
+        )
+        # "said Price had tapped": the subject of reported speech is not the one speaking.
+        last_words = before.split()[-2:]
+        if last_words and last_words[-1] == "that":
+            last_words.pop()
+        reported = (
+            bool(last_words)
+            and last_words[-1] in SPEECH_VERB_FORMS
+            and _LOWER_NEXT.match(after) is not None
+        )
+        subject = not possessive and not _OBJECT_BEFORE.search(before) and not reported
+        speaks = verb is not None and subject
+        raw = RawMention(base + start, core, titles, role, subject, speaks, media_cue)
+        raw.age = _AGE.match(after) is not None
+        if subject:
+            raw.pronoun = _pronoun_after(text[match.end() : match.end() + 160])
+        raws.append(raw)
+
+
+def _pronoun_after(after: str) -> Gender:
+    """Gender of the first he/his/she/her after a subject, if no other name comes first."""
+    found = _GENDERED.search(after)
+    if found is None:
+        return Gender.UNKNOWN
+    other = names.NAME_RE.search(after, 0, found.start())
+    if other is not None and names.clean_mention(other.group()):
+        return Gender.UNKNOWN
+    return (
+        Gender.MALE if found.group().lower() in {"he", "him", "his", "himself"} else Gender.FEMALE
+    )
