@@ -10,7 +10,10 @@ from dataclasses import dataclass, replace
 from briefing import names
 from briefing.coref import Entity, Registry
 from briefing.model import Attribution, AttributionMethod, Gender, Segment, SegmentKind
-from briefing.quotes_patterns import LOOKAHEAD, Cue, singular
+from briefing.quotes_patterns import LOOKAHEAD, PERSON_HEADS, Cue, singular
+
+# How far back (characters) a definite role noun looks for the person it names.
+NEARBY = 600
 
 
 @dataclass
@@ -38,6 +41,12 @@ class Attributor:
         head = singular(cue.head.lower())
         entity = self.registry.resolve_nominal(head, pos)
         phrase = re.sub(r"\s+", " ", cue.nom)
+        if entity is None and head in PERSON_HEADS and phrase.lower().startswith("the "):
+            # "the singer said" right after a story about one person means that person; an
+            # indefinite "a senior official" stays an unnamed source.
+            window = max(0, pos - NEARBY)
+            entity = self.registry.recent_person(pos, window)
+            entity = entity or self.registry.person_like(pos, window)
         return entity, phrase[0].lower() + phrase[1:]
 
     def attribute(

@@ -49,6 +49,7 @@ class Mention:
     pos: int
     entity: Entity
     subject: bool
+    possessive: bool = False
 
 
 class Registry:
@@ -85,11 +86,12 @@ class Registry:
         for raw in raws:
             found = self.lookup(raw.core, raw.pos)
             if found is not None:
-                self.mentions.append(Mention(raw.pos, found, raw.subject))
+                self.mentions.append(Mention(raw.pos, found, raw.subject, raw.possessive))
                 self._pos.append(raw.pos)
 
     @staticmethod
     def _is_person(raw: RawMention) -> bool:
+        """Whether a mention carries evidence of a person: given name, title, role, age."""
         tokens = names.split_tokens(raw.core)
         if len(tokens) > 4 or names.is_acronym(tokens[0]):
             return False
@@ -121,6 +123,7 @@ class Registry:
         return OTHER
 
     def _entity(self, core: str, kind: str) -> Entity:
+        """The entity for a name, joining short forms to the fullest form of one person."""
         if kind == PERSON:
             key = names.surname(core)
             family = self._by_surname.setdefault(key, [])
@@ -235,6 +238,24 @@ class Registry:
                 return self._fix_gender(mention.entity, want)
         if want is None:
             return last
+        # No known person fits: a he/she can still only mean a person.
+        found = self.person_like(pos, max(0, pos - 1500))
+        return self._fix_gender(found, want) if found is not None else None
+
+    def person_like(self, pos: int, window: int) -> Entity | None:
+        """The most recent person-like name in [window, pos) that is not an object ("Dua
+        Lipa’s set ..."), taken to be a person from now on."""
+        for mention in self.before(pos, window):
+            entity = mention.entity
+            tokens = names.split_tokens(entity.name)
+            if (
+                entity.kind == OTHER
+                and (mention.subject or mention.possessive)
+                and 2 <= len(tokens) <= 3
+                and not names.is_org_name(entity.name)
+            ):
+                entity.kind = PERSON
+                return entity
         return None
 
     @staticmethod

@@ -11,6 +11,8 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from mutagen import MutagenError
+
 from briefing.atomic import atomic_path, check_writable_target
 from briefing.encode_ffmpeg import encode_with_ffmpeg, find_ffmpeg
 from briefing.encode_mp3 import encode_mp3
@@ -95,3 +97,5 @@ def write_audio(briefing: Briefing, path: Path, tags: Tags, *, jobs: int = 2) ->
             write_tags(tmp, fmt.extension, tags, briefing.chapters)
     except OSError as e:
         raise EncodeError(f"{path}: cannot write audio: {e.strerror or e}") from e
+    except MutagenError as e:
+        raise EncodeError(f"{path}: cannot write tags: {e}") from e

@@ -36,7 +36,7 @@ CODEC_MARGIN_DB = 1.5
 """Headroom under the true-peak ceiling for codec overshoot (MP3 ~0.3 dB, AAC 96k / Opus ~0.6)."""
 MAX_LIMITING_DB = 8.0
 """Most gain beyond the plain gain to make up for limiting; past it, report the level reached."""
-STEPS_PER_CHUNK = 64
+STEPS_PER_CHUNK = 32
 """Chunks are whole numbers of 100 ms gating steps (~6 s): small temporaries, cache-friendly."""
 MEASURE_SECONDS = 1200.0
 """Audio measured exactly; longer briefings are measured on an even sample of this much."""
@@ -102,7 +102,9 @@ def _segments(x: I16, sample_rate: int, seconds: float, jobs: int = 2) -> list[t
     n_chunks = -(-len(x) // size)
     if n_chunks <= 1:
         return [(0, _step_energies([x], sample_rate))]
-    keep = n_chunks if seconds * sample_rate >= len(x) else max(1, int(seconds * sample_rate / size))
+    keep = (
+        n_chunks if seconds * sample_rate >= len(x) else max(1, int(seconds * sample_rate / size))
+    )
     every = -(-n_chunks // keep)
     per = -(-n_chunks // max(1, jobs)) if every == 1 else 1  # contiguous: one run per thread
     warm = step * 3  # the K-weighting filters forget their start within a few ms
@@ -178,7 +180,13 @@ def block_peaks(y: F32, near: float) -> F32:
         windows = y[loud[:, None] + np.arange(1 - half, half + 1)]
         # A peak between samples n and n+1 is charged to n's block; the limiter's window
         # covers the neighbouring block too.
-        np.maximum.at(peaks, loud // _BLOCK, np.abs(windows @ _phases()).max(axis=1))
+        between = np.abs(windows @ _phases()).max(axis=1)
+        ids = loud // _BLOCK  # sorted: reduce each block's run at once (ufunc.at is slow)
+        first = np.flatnonzero(np.concatenate([[True], ids[1:] != ids[:-1]]))
+        if len(first):
+            runs = np.maximum.reduceat(between, first)
+            np.maximum(peaks[ids[first]], runs, out=runs)
+            peaks[ids[first]] = runs
     return peaks
 
 

@@ -27,7 +27,7 @@ _CONNECTOR = (
     r"(?:of|for|de|del|della|der|den|van|von|bin|bint|ibn|da|di|du|dos|das|la|le|al|el|ter|&)"
 )
 NAME_PATTERN = rf"{_TOKEN}(?:[ \u00a0](?:{_CONNECTOR}[ \u00a0])?{_TOKEN})*"
-NAME_RE = re.compile(rf"(?<![\w’'\-]){NAME_PATTERN}")
+NAME_RE = re.compile(rf"(?=[A-Z]|[ae]l-|ben-|bin-)(?<![\w’'\-]){NAME_PATTERN}")
 
 OCCUPATIONS = word_set(
     """
@@ -53,7 +53,8 @@ OCCUPATIONS = word_set(
     mechanic electrician plumber builder contractor developer operator survivor refugee migrant
     protester demonstrator voter shopper passenger commuter traveller traveler fan supporter
     athlete sprinter swimmer cyclist runner boxer fighter wrestler golfer skier batsman bowler
-    captain winger fullback centre center guard rookie novelist poet playwright"""
+    captain winger fullback centre center guard rookie novelist poet playwright
+    head member deputy chair chairperson"""
 )
 TITLES = (
     word_set("""
@@ -297,12 +298,16 @@ def clean_mention(name: str) -> str:
     """Drop leading sentence-start words (The, During, Echoing) from a capitalised run."""
     tokens = split_tokens(name)
     owners = [k for k, t in enumerate(tokens[:-1]) if t.endswith(("’s", "'s"))]
-    if owners:
+    if owners and not any(t.lower() in _ORG_OR_MEDIA for t in tokens[owners[-1] + 1 :]):
         # "Coldplay’s Chris Martin": the name is what follows the possessive.
         tokens = tokens[owners[-1] + 1 :]
     while tokens and (
         tokens[0].lower() in STOPWORDS
-        or (tokens[0].lower().endswith(("ing", "ly")) and len(tokens) > 1)
+        or (
+            tokens[0].lower().endswith(("ing", "ly"))
+            and len(tokens) > 1
+            and tokens[0].lower() not in MALE_NAMES | FEMALE_NAMES
+        )
     ):
         tokens.pop(0)
     while tokens and (tokens[-1].lower() in {"of", "&", "and"} or tokens[-1].lower() in STOPWORDS):

@@ -44,6 +44,7 @@ class RawMention:
     media_cue: bool
     pronoun: Gender = Gender.UNKNOWN
     age: bool = False
+    possessive: bool = False
 
 
 def scan(text: str, base: int, raws: list[RawMention]) -> None:
@@ -87,6 +88,7 @@ def scan(text: str, base: int, raws: list[RawMention]) -> None:
         speaks = verb is not None and subject
         raw = RawMention(base + start, core, titles, role, subject, speaks, media_cue)
         raw.age = _AGE.match(after) is not None
+        raw.possessive = possessive
         if subject:
             raw.pronoun = _pronoun_after(text[match.end() : match.end() + 160])
         raws.append(raw)

@@ -26,7 +26,7 @@ _NOM = (
     rf"|(?P<owner>{names.NAME_PATTERN})[’']s)\s+"
     rf"(?:[\w’'.-]+\s+){{0,3}}?(?P<head>{_HEAD})(?![\w-])"
     rf"(?:\s+(?:for|at|of|with)\s+(?:the\s+)?(?:[A-Za-z-]+\s+){{0,3}}?"
-    rf"(?P<org>{names.NAME_PATTERN}))?)"
+    rf"(?P<org>{names.NAME_PATTERN})(?:\s+[a-z][\w-]*){{0,3}})?)"
 )
 _ROLE_WORDS = sorted(
     {w for w in names.TITLES | PERSON_HEADS if w.isalpha() and w.islower()}
@@ -86,6 +86,7 @@ class Cue:
 
 
 def _cue(match: re.Match[str] | None) -> Cue | None:
+    """The cue a pattern match names, preferring an appositive name over a role phrase."""
     if match is None:
         return None
     name = match.group("name")

@@ -43,6 +43,7 @@ class _Quote:
 
 
 def _words(text: str) -> int:
+    """Number of words (apostrophes and hyphens keep a word whole)."""
     return len(_WORD.findall(text))
 
 
@@ -85,7 +86,7 @@ def _blocks(article: Article, spans: list[list[QuoteSpan]]) -> dict[int, int]:
 def _names_a_speaker(text: str) -> bool:
     """Whether narration names someone saying something (so a block quote has ended)."""
     cue = lead_cue(text)
-    return cue is not None and cue.name is not None and cue.pron is None
+    return cue is not None and (cue.name is not None or cue.nom is not None)
 
 
 def _accept(text: str, quotes: list[QuoteSpan], min_words: int, continues: bool) -> list[_Quote]:
@@ -210,7 +211,9 @@ def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segm
                     cue, bases[i] + span.open_mark, method
                 )
                 if quote.loose and cue is not None:
-                    attribution = Attribution(attribution.method, attribution.confidence * 0.8)
+                    attribution = Attribution(
+                        attribution.method, round(attribution.confidence * 0.8, 2)
+                    )
             words = text[span.start : span.end].strip()
             segments.append(
                 Segment(SegmentKind.QUOTE, words, words, i, speaker, gender, attribution)
@@ -274,6 +277,7 @@ def _share_chain_cues(accepted: list[list[_Quote]]) -> None:
 
 
 def _fill(chain: list[_Quote]) -> None:
+    """Copy the first cue found in a chain onto the parts that have none."""
     cue = next((q.cue for q in chain if q.cue is not None), None)
     if cue is None or len(chain) < 2:
         return

@@ -67,7 +67,7 @@ _PHRASES = (
 
 
 # Regular verbs that double their last consonant (snapped, quipped, admitted).
-_DOUBLED = frozenset({"snap", "quip", "admit", "concur"})
+_DOUBLED = frozenset({"snap", "quip", "admit", "concur", "slam"})
 
 
 def _regular_forms(base: str) -> tuple[str, ...]:

@@ -35,7 +35,7 @@ TAGS = Tags(title="Morning Briefing", artist="The Desk", album="Daily", date="20
 
 @functools.cache
 def _briefing() -> Briefing:
-    b, _ = normalize(stitch(level_voices(long_timeline(stories=3, seconds=12))))
+    b, _ = normalize(stitch(level_voices(long_timeline(stories=3, seconds=8))))
     return b
 
 
