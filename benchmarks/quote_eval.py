@@ -95,7 +95,8 @@ def speaker_ok(gold: Gold, speaker: str | None) -> bool:
     if gold.kind == "?":
         return speaker[:1].islower()
     if gold.kind == "o":
-        norm = [re.sub(r"^the\s+", "", s.lower()).strip() for s in (gold.speaker, speaker)]
+        # "Acme Inc." and "Acme Inc" are one name: end punctuation is not part of it.
+        norm = [re.sub(r"^the\s+", "", s.lower()).strip(" .,") for s in (gold.speaker, speaker)]
         return norm[0] == norm[1]
     return speaker.split()[-1].lower() == gold.speaker.split()[-1].lower()
 

@@ -3,11 +3,12 @@ each person one canonical name across the stories of a briefing."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from briefing import names
+from briefing import names, orgs
 from briefing.coref import Entity, Registry
 from briefing.model import Attribution, AttributionMethod, Gender, Segment, SegmentKind
 from briefing.quotes_patterns import LOOKAHEAD, PERSON_HEADS, Cue, singular
@@ -24,6 +25,7 @@ class Attributor:
     last: Entity | None = None
     last_phrase: str | None = None
     last_end: int = 0
+    para_start: int = 0
 
     def resolve(self, cue: Cue, pos: int, method: AttributionMethod) -> tuple[Entity | None, str]:
         """Entity (or None) and a fallback speaker phrase for a cue at global `pos`."""
@@ -39,8 +41,20 @@ class Attributor:
             return entity, ""
         assert cue.nom is not None and cue.head is not None
         head = singular(cue.head.lower())
-        entity = self.registry.resolve_nominal(head, pos)
         phrase = re.sub(r"\s+", " ", cue.nom)
+        plural = head != cue.head.lower() and head != "year-old"
+        if plural and (head in PERSON_HEADS or head in orgs.ORG_HEADS):
+            # "the researchers wrote", "the companies said": a group, never one of them.
+            return None, phrase[0].lower() + phrase[1:]
+        if head in orgs.ORG_HEADS:
+            entity = orgs.resolve_org(self.registry, head, pos, self.para_start)
+        elif self._unnamed(head, pos):
+            # "A senior aide, who spoke on condition of anonymity, said ... the aide said".
+            return None, phrase[0].lower() + phrase[1:]
+        else:
+            entity = self.registry.resolve_nominal(head, pos)
+            if entity is None and head in orgs.SPOKES:
+                entity = orgs.resolve_org(self.registry, head, pos, self.para_start)
         if entity is None and head in PERSON_HEADS and phrase.lower().startswith("the "):
             # "the singer said" right after a story about one person means that person; an
             # indefinite "a senior official" stays an unnamed source.
@@ -48,6 +62,20 @@ class Attributor:
             entity = self.registry.recent_person(pos, window)
             entity = entity or self.registry.person_like(pos, window)
         return entity, phrase[0].lower() + phrase[1:]
+
+    def _unnamed(self, head: str, pos: int) -> bool:
+        """Whether a sentence just before `pos` opens on an unnamed "A/An ... <head>"."""
+        texts = self.registry.texts
+        k = bisect.bisect_right(texts, (pos, "\uffff")) - 1
+        if k < 0 or head in orgs.SPOKES:
+            return False
+        pattern = re.compile(
+            rf"(?:^|[.!?][”\"’']?\s+)[Aa]n?\s+(?:[\w’'-]+\s+){{0,3}}{re.escape(head)}s?\b"
+        )
+        base, text = texts[k]
+        before = texts[k - 1][1][-NEARBY:] + "\n" if k > 0 else ""
+        recent = before + text[max(0, pos - base - NEARBY) : pos - base]
+        return pattern.search(recent) is not None
 
     def attribute(
         self, cue: Cue | None, pos: int, method: AttributionMethod

@@ -8,26 +8,12 @@ from dataclasses import dataclass, field
 
 from briefing import names
 from briefing.model import Gender
-from briefing.quotes_mentions import PERSON_CUES, RawMention, scan
+from briefing.orgs import MEDIA_HEADS, alias_orgs, org_phrases
+from briefing.quotes_mentions import RawMention, is_person, join_kin, scan
 
 PERSON, ORG, OTHER = "person", "org", "other"
 _LOWER_WORD = re.compile(r"[a-z]+")
 _DESCRIPTIVE = re.compile(r",\s+(?:the|a|an)\s")
-_ROLE_CUES = names.TITLES | names.MALE_ROLES | names.FEMALE_ROLES | {"who"}
-SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative"})
-MEDIA_HEADS = names.word_set(
-    "outlet newspaper paper publication magazine network broadcaster site website journal "
-    "tabloid daily channel station newsletter"
-)
-ORG_HEADS = names.word_set(
-    """
-    company firm group agency ministry department organization organisation bank team club
-    union council government party campaign office authority commission committee board court
-    police university school hospital charity regulator administration airline carrier
-    manufacturer retailer startup giant automaker maker insurer lender utility side league
-    federation body institute foundation army military embassy coalition alliance studio
-    label brand developer operator watchdog"""
-)
 
 
 @dataclass
@@ -40,6 +26,7 @@ class Entity:
     roles: set[str] = field(default_factory=set)
     media: bool = False
     speaks: bool = False
+    they: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,12 +44,15 @@ class Registry:
 
     def __init__(self, texts: list[tuple[int, str]]) -> None:
         raws: list[RawMention] = []
+        self.org_phrases: list[tuple[int, str, str]] = []
+        self.texts = texts
         for base, text in texts:
             scan(text, base, raws)
+            self.org_phrases.extend(org_phrases(text, base))
         self._by_surname: dict[str, list[Entity]] = {}
         self._entities: dict[str, Entity] = {}
         self.mentions: list[Mention] = []
-        persons = {r.core for r in raws if self._is_person(r)}
+        persons = {r.core for r in raws if is_person(r)}
         # A multi-word name later used by its last word alone ("Leo Marsh" ... "Marsh") is a person.
         singles = {r.core for r in raws if " " not in r.core}
         for raw in raws:
@@ -70,10 +60,12 @@ class Registry:
             if (
                 1 < len(tokens) <= 4
                 and not names.is_org_name(raw.core)
+                and not names.is_acronym(tokens[0])
                 and not raw.media_cue
                 and names.surname(raw.core) in singles
             ):
                 persons.add(raw.core)
+        join_kin(raws, persons)
         surnames = {names.surname(p) for p in persons if len(names.split_tokens(p)) > 1}
         self._by_given: dict[str, list[Entity]] = {}
         givens = {names.split_tokens(p)[0] for p in persons if " " in p}
@@ -82,35 +74,13 @@ class Registry:
             kind = self._kind(raw, persons, surnames | givens)
             entity = self._entity(raw.core, kind)
             self._enrich(entity, raw)
+        alias_orgs(self._entities)
         self._pos: list[int] = []
         for raw in raws:
             found = self.lookup(raw.core, raw.pos)
             if found is not None:
                 self.mentions.append(Mention(raw.pos, found, raw.subject, raw.possessive))
                 self._pos.append(raw.pos)
-
-    @staticmethod
-    def _is_person(raw: RawMention) -> bool:
-        """Whether a mention carries evidence of a person: given name, title, role, age."""
-        tokens = names.split_tokens(raw.core)
-        if len(tokens) > 4 or names.is_acronym(tokens[0]):
-            return False
-        if names.is_org_name(raw.core):
-            return False
-        if names.has_given_name(raw.core):
-            return True
-        if any(t.lower().rstrip(".") in PERSON_CUES for t in raw.titles):
-            return True
-        if raw.media_cue:
-            return False
-        if raw.age:
-            return len(tokens) > 1
-        role_words = set(_LOWER_WORD.findall(raw.role.lower()))
-        if role_words & _ROLE_CUES:
-            return len(tokens) > 1 or raw.speaks
-        if raw.role[:5] in (", a ", ", an ") or raw.role.startswith((", a ", ", an ")):
-            return len(tokens) > 1
-        return len(tokens) in (2, 3) and raw.speaks
 
     def _kind(self, raw: RawMention, persons: set[str], surnames: set[str]) -> str:
         if raw.core in persons:
@@ -157,7 +127,9 @@ class Registry:
         words = raw.titles + _LOWER_WORD.findall(raw.role.lower())
         entity.roles.update(w.lower().rstrip(".") for w in words)
         entity.speaks = entity.speaks or raw.speaks
-        if entity.kind == PERSON and entity.gender is Gender.UNKNOWN:
+        if raw.they:
+            entity.they, entity.gender = True, Gender.UNKNOWN
+        if entity.kind == PERSON and entity.gender is Gender.UNKNOWN and not entity.they:
             gender = names.title_gender(raw.titles)
             if gender is Gender.UNKNOWN:
                 gender = names.given_name_gender(entity.name)
@@ -168,6 +140,10 @@ class Registry:
             entity.gender = gender if gender is not Gender.UNKNOWN else raw.pronoun
         if raw.media_cue or names.is_media_name(raw.core):
             entity.media = True
+
+    def entity_for(self, name: str) -> Entity:
+        """The organisation entity for a description or name (created if new)."""
+        return self._entity(name, ORG)
 
     def lookup(self, name: str, pos: int) -> Entity | None:
         """The entity a cleaned name (titles stripped) refers to, if it is known."""
@@ -225,7 +201,11 @@ class Registry:
                 return entity.kind in (ORG, OTHER)
             if want is None:
                 return entity.kind in (ORG, OTHER) or entity.gender is Gender.UNKNOWN
-            return entity.kind == PERSON and entity.gender in (want, Gender.UNKNOWN)
+            return (
+                entity.kind == PERSON
+                and entity.gender in (want, Gender.UNKNOWN)
+                and not entity.they
+            )
 
         recent = self.before(pos, window)
         for mention in recent:
@@ -240,6 +220,22 @@ class Registry:
             return last
         # No known person fits: a he/she can still only mean a person.
         found = self.person_like(pos, max(0, pos - 1500))
+        if found is None:
+            # A story may open on “…,” she said and name her just after ("Dolores Kaminski's").
+            lo = bisect.bisect_left(self._pos, pos)
+            hi = bisect.bisect_left(self._pos, pos + 400)
+            for mention in self.mentions[lo:hi]:
+                tokens = names.split_tokens(mention.entity.name)
+                if (
+                    mention.entity.kind == OTHER
+                    and (mention.subject or mention.possessive)
+                    and 2 <= len(tokens) <= 3
+                    and not names.is_org_name(mention.entity.name)
+                ):
+                    mention.entity.kind = PERSON
+                if fits(mention.entity):
+                    found = mention.entity
+                    break
         return self._fix_gender(found, want) if found is not None else None
 
     def person_like(self, pos: int, window: int) -> Entity | None:
@@ -275,27 +271,10 @@ class Registry:
                 if mention.entity.media:
                     return mention.entity
             return None
-        if head in ORG_HEADS:
-            others = [m.entity for m in recent if m.entity.kind != PERSON and not m.entity.media]
-            tiers = (
-                lambda e: head in e.name.lower() or head in e.roles,
-                lambda e: e.speaks,
-                lambda e: e.kind == ORG,
-            )
-            for tier in tiers:
-                found = next((e for e in others if tier(e)), None)
-                if found is not None:
-                    return found
-            return None
         for mention in recent:
             entity = mention.entity
             if entity.kind == PERSON and (head in entity.roles or head + "s" in entity.roles):
                 return entity
-        if head in SPOKES:
-            # An unnamed spokesperson speaks for the organisation just quoted or named speaking.
-            for mention in self.before(pos, max(0, pos - 600)):
-                if mention.entity.kind != PERSON and mention.entity.speaks:
-                    return mention.entity
         return None
 
     def next_person(self, pos: int, limit: int) -> Entity | None:

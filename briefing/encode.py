@@ -1,8 +1,10 @@
 """Output formats by extension: check them early, then write encoded, tagged audio atomically.
 
-.mp3  lameenc in process (no ffmpeg needed), 64 kbps CBR mono at the clips' 22,050 Hz
-.wav  stdlib `wave`, 16-bit mono
-.m4a  AAC, .ogg/.opus Opus, .flac FLAC: through ffmpeg (system, else the imageio-ffmpeg wheel)
+.mp3  lameenc in process (no ffmpeg needed), 64 kbps CBR mono, gapless, on `jobs` threads.
+      Kept at the clips' 22,050 Hz (MPEG-2 Layer III, which every MP3 decoder plays): eSpeak has
+      nothing above 11 kHz, and resampling to 44.1 kHz would double the encoding work for no gain.
+.wav  stdlib `wave`, 16-bit mono, with an ID3 chunk
+.m4a  AAC 96k, .ogg/.opus Opus 48k, .flac: through ffmpeg (system, else imageio-ffmpeg's binary)
 """
 
 from __future__ import annotations

@@ -86,23 +86,26 @@ def cut_points(x: np.ndarray, sample_rate: int, chunks: int) -> list[int]:
     block = 256
     need = -(-(ENCODER_DELAY + DECODER_DELAY + FRAME_SAMPLES + 2 * 1024) // block)
     nb = len(x) // block
-    quiet = np.abs(x[: nb * block].reshape(nb, block)).max(axis=1) < SILENT
-    # runs[i] = length of the quiet run starting at block i
-    run_len = np.zeros(nb + 1, dtype=np.int64)
-    for i in range(nb - 1, -1, -1):  # a cheap backward scan over ~100 blocks a second
-        run_len[i] = run_len[i + 1] + 1 if quiet[i] else 0
-    starts = np.flatnonzero(run_len[:nb] >= need)
+    blocks = x[: nb * block].reshape(nb, block)
+    # max/min rather than abs: abs(-32768) overflows int16.
+    quiet = (blocks.max(axis=1, initial=0) < SILENT) & (blocks.min(axis=1, initial=0) > -SILENT)
+    edges = np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]]))
+    run_start, run_end = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    # A cut may start at any block from a long run's start to `need` blocks before its end.
+    lo, hi = run_start, run_end - need
+    lo, hi = lo[hi >= lo], hi[hi >= lo]
     cuts: list[int] = []
     for k in range(1, chunks):
         target = len(x) * k // chunks // block
-        near = starts[(starts > (cuts[-1] // block if cuts else 0) + need)]
-        if len(near) == 0:
+        floor = cuts[-1] // block + need if cuts else 0
+        first = np.maximum(lo, floor + 1)
+        ok = first <= hi
+        if not ok.any():
             break
-        best = int(near[np.argmin(np.abs(near - target))])
-        cut = best * block + 1024  # keep 1024 silent samples before the cut for the MDCT tail
-        if not cuts or cut > cuts[-1]:
-            cuts.append(cut)
-    return sorted(set(cuts))
+        spots = np.clip(target, first[ok], hi[ok])
+        best = int(spots[np.argmin(np.abs(spots - target))])
+        cuts.append(best * block + 1024)  # 1024 silent samples stay before the cut (MDCT tail)
+    return cuts
 
 
 def _crc16(data: bytes) -> int:

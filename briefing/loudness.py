@@ -31,7 +31,11 @@ F64 = NDArray[np.float64]
 I16 = NDArray[np.int16]
 T = TypeVar("T")
 VOICE_LEVEL_LUFS = -24.0
-"""Where `level_voices` puts every voice: low enough that no clip clips; `normalize` lifts it."""
+"""Where `level_voices` puts every voice when the main voice's own level is out of range."""
+VOICE_LEVEL_RANGE = (-27.0, -18.0)
+"""If the main voice (most audio) sits in this range the others are matched to it and its clips
+are left as they are: no copy, no pass over most of the audio (eSpeak voices measure -19..-22).
+The range keeps speech ~10 dB over the chime and clear of clipping."""
 CODEC_MARGIN_DB = 1.5
 """Headroom under the true-peak ceiling for codec overshoot (MP3 ~0.3 dB, AAC 96k / Opus ~0.6)."""
 MAX_LIMITING_DB = 8.0
@@ -152,19 +156,6 @@ def _phases() -> F32:
     return np.stack(cols, axis=1).astype(np.float32)
 
 
-def peak_envelope(y: F32, near: float) -> F32:
-    """Per-sample true peak: |y|, raised by 4x-interpolated peaks next to samples above `near`."""
-    env = np.abs(y)
-    loud = np.flatnonzero(env > near)
-    half = _TAPS_PER_PHASE // 2
-    loud = loud[(loud >= half - 1) & (loud < len(y) - half)]
-    if len(loud):
-        windows = y[loud[:, None] + np.arange(1 - half, half + 1)]
-        between = np.abs(windows @ _phases()).max(axis=1)
-        np.maximum.at(env, loud, between)
-    return env
-
-
 def block_peaks(y: F32, near: float) -> F32:
     """True peak per 32-sample block: max |y|, raised by 4x-interpolated peaks near loud samples."""
     a = np.abs(y)
@@ -228,8 +219,7 @@ def _gain_chunk(
     """
     pad = -(-(round(0.040 * sample_rate) + 2 * _BLOCK + _TAPS_PER_PHASE) // _BLOCK) * _BLOCK
     a, z = max(0, start - pad), min(len(x), start + size + pad)
-    y = x[a:z].astype(np.float32)
-    y *= np.float32(g)
+    y = np.multiply(x[a:z], np.float32(g), dtype=np.float32)  # convert and scale in one pass
     c0, c1 = start - a, start - a + min(size, len(x) - start)  # c0 is block-aligned
     top_lin = ceiling * 32768
     near = top_lin * 10 ** (-4 / 20)  # interpolated peaks stay within 4 dB of their neighbours
@@ -341,15 +331,18 @@ def level_voices(timeline: Sequence[TimelineItem]) -> list[TimelineItem]:
     for item in timeline:
         if isinstance(item, SpokenItem):
             by_voice.setdefault(item.voice_id, []).append(item)
-    gains: dict[str, float] = {}
+    levels: dict[str, float] = {}
+    seconds: dict[str, float] = {}
     for voice, items in by_voice.items():
         sr = items[0].clip.sample_rate
-        total = sum(len(i.clip.pcm) for i in items) / 2 / sr
+        seconds[voice] = sum(len(i.clip.pcm) for i in items) / 2 / sr
         # An even sample of the voice's clips: one engine voice keeps one level throughout.
-        chosen = items[:: max(1, int(total // VOICE_SAMPLE_SECONDS))]
+        chosen = items[:: max(1, int(seconds[voice] // VOICE_SAMPLE_SECONDS))]
         chunks = (np.frombuffer(i.clip.pcm[: len(i.clip.pcm) // 2 * 2], "<i2") for i in chosen)
-        loud = _loudness([(0, _step_energies(chunks, sr))], sr)
-        gains[voice] = 0.0 if loud == float("-inf") else VOICE_LEVEL_LUFS - loud
+        levels[voice] = _loudness([(0, _step_energies(chunks, sr))], sr)
+    main = levels[max(seconds, key=seconds.__getitem__)] if levels else VOICE_LEVEL_LUFS
+    level = main if VOICE_LEVEL_RANGE[0] <= main <= VOICE_LEVEL_RANGE[1] else VOICE_LEVEL_LUFS
+    gains = {v: 0.0 if x == float("-inf") else level - x for v, x in levels.items()}
     out: list[TimelineItem] = []
     for item in timeline:
         if isinstance(item, SpokenItem) and abs(gains[item.voice_id]) > 0.05:

@@ -9,7 +9,10 @@ are told apart from single marks by what flanks them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from briefing.model import Article, Segment
 
 DOUBLE_MARKS = frozenset('"“”„«»‟')
 SINGLE_MARKS = frozenset("'‘’‚‹›")
@@ -160,3 +163,37 @@ def opens_with_quote(text: str, *, double: bool = True) -> bool:
     if double:
         return stripped[0] in DOUBLE_MARKS and _double_role(text, offset) in (OPEN, EITHER)
     return stripped[0] in SINGLE_MARKS and _single_role(text, offset)[0] in (OPEN, EITHER)
+
+
+_QUESTION = re.compile(r"Q[:.]\s")
+ANSWER_LABEL = re.compile(r"A[:.]\s+")
+
+
+def qa_answers(texts: list[str]) -> dict[int, int]:
+    """Answer paragraphs of a Q&A ("Q: …" then "A: …"), each mapped to the paragraph that
+    introduced the interview (the one before the first question)."""
+    answers: dict[int, int] = {}
+    intro = None
+    for i, text in enumerate(texts):
+        stripped = text.lstrip()
+        if _QUESTION.match(stripped):
+            intro = i - 1 if intro is None else intro
+        elif intro is not None and ANSWER_LABEL.match(stripped):
+            answers[i] = intro
+    return answers
+
+
+def nothing_lost(article: Article, segments: Sequence[Segment]) -> bool:
+    """Whether segments hold every non-space character of the body, less only quote marks."""
+    for i, para in enumerate(article.paragraphs):
+        source = "".join(para.text.split())
+        produced = "".join("".join(s.text.split()) for s in segments if s.paragraph == i)
+        j = 0
+        for ch in source:
+            if j < len(produced) and produced[j] == ch:
+                j += 1
+            elif ch not in QUOTE_MARKS:
+                return False
+        if j != len(produced) or any(not s.text.strip() for s in segments):
+            return False
+    return True

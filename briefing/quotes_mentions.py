@@ -28,7 +28,16 @@ _GENDERED = re.compile(
 _AS_BEFORE = re.compile(r"\bAs\s+(?:[Tt]he\s+)?$")
 _LOWER_NEXT = re.compile(r"\s+[a-z]")
 _AGE = re.compile(r",\s+\d{1,3},")
+_LOWER_WORD = re.compile(r"[a-z]+")
+_INDEFINITE = re.compile(r"(?<![\w’'-])[Aa]n?\s+$")
+_ROLE_CUES = names.TITLES | names.MALE_ROLES | names.FEMALE_ROLES | {"who"}
 _TITLE_BEFORE = re.compile(r"(?<![\w.])([A-Za-z.]+),?\s+$")
+_KIN = re.compile(
+    r"(?:(?P<owner>[A-Z][\w-]+)[’']s|\b(?P<pron>[Hh]is|[Hh]er|[Tt]heir))\s+(?:[a-z-]+\s+)?"
+    r"(?P<kin>son|daughter|wife|husband|brother|sister|father|mother|grandson|granddaughter"
+    r"|nephew|niece|twin)\s*,\s*$"
+)
+_THEY = re.compile(r"^,?\s+who\s+(?:uses|goes\s+by)\s+(?:the\s+)?(?:pronouns?\s+)?they\b")
 
 
 @dataclass
@@ -45,6 +54,9 @@ class RawMention:
     pronoun: Gender = Gender.UNKNOWN
     age: bool = False
     possessive: bool = False
+    # "Her daughter, Freja": a first name whose family name is the relative's (owner or pronoun).
+    kin_of: str | None = None
+    they: bool = False
 
 
 def scan(text: str, base: int, raws: list[RawMention]) -> None:
@@ -84,11 +96,20 @@ def scan(text: str, base: int, raws: list[RawMention]) -> None:
             and last_words[-1] in SPEECH_VERB_FORMS
             and _LOWER_NEXT.match(after) is not None
         )
-        subject = not possessive and not _OBJECT_BEFORE.search(before) and not reported
+        # "a Georgia Republican", "a Google engineer": a description, not someone named.
+        described = _INDEFINITE.search(before) is not None
+        subject = (
+            not possessive and not _OBJECT_BEFORE.search(before) and not reported and not described
+        )
         speaks = verb is not None and subject
         raw = RawMention(base + start, core, titles, role, subject, speaks, media_cue)
         raw.age = _AGE.match(after) is not None
         raw.possessive = possessive
+        kin = _KIN.search(before) if " " not in core else None
+        if kin is not None:
+            raw.kin_of = kin.group("owner") or kin.group("pron").lower()
+            raw.titles.append(kin.group("kin"))
+        raw.they = _THEY.match(after) is not None
         if subject:
             raw.pronoun = _pronoun_after(text[match.end() : match.end() + 160])
         raws.append(raw)
@@ -105,3 +126,56 @@ def _pronoun_after(after: str) -> Gender:
     return (
         Gender.MALE if found.group().lower() in {"he", "him", "his", "himself"} else Gender.FEMALE
     )
+
+
+def join_kin(raws: list[RawMention], persons: set[str]) -> None:
+    """Give "Her daughter, Freja" the family name of the relative the possessive points to."""
+    last: list[RawMention] = []
+    for raw in raws:
+        if raw.kin_of is not None:
+            owner = raw.kin_of
+            want = {"his": Gender.MALE, "her": Gender.FEMALE}.get(owner)
+            found = owner if owner[:1].isupper() else None
+            for prev in reversed(last[-6:]):
+                if found is not None:
+                    break
+                gender = names.given_name_gender(prev.core)
+                gender = gender if gender is not Gender.UNKNOWN else prev.pronoun
+                if want is None or gender in (want, Gender.UNKNOWN):
+                    found = names.surname(prev.core)
+            if found is not None and found != raw.core:
+                raw.core = f"{raw.core} {found}"
+                persons.add(raw.core)
+        elif (
+            raw.core in persons
+            or names.surname(raw.core) in persons
+            or (
+                raw.subject
+                and 2 <= len(names.split_tokens(raw.core)) <= 3
+                and not names.is_org_name(raw.core)
+            )
+        ):
+            last.append(raw)
+
+
+def is_person(raw: RawMention) -> bool:
+    """Whether a mention carries evidence of a person: given name, title, role, age."""
+    tokens = names.split_tokens(raw.core)
+    if len(tokens) > 4 or names.is_acronym(tokens[0]):
+        return False
+    if names.is_org_name(raw.core):
+        return False
+    if names.has_given_name(raw.core):
+        return True
+    if any(t.lower().rstrip(".") in PERSON_CUES for t in raw.titles):
+        return True
+    if raw.media_cue:
+        return False
+    if raw.age:
+        return len(tokens) > 1
+    role_words = set(_LOWER_WORD.findall(raw.role.lower()))
+    if role_words & _ROLE_CUES:
+        return len(tokens) > 1 or raw.speaks
+    if raw.role[:5] in (", a ", ", an ") or raw.role.startswith((", a ", ", an ")):
+        return len(tokens) > 1
+    return len(tokens) in (2, 3) and raw.speaks

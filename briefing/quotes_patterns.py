@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from briefing import names
-from briefing.coref import MEDIA_HEADS, ORG_HEADS
+from briefing.orgs import MEDIA_HEADS, ORG_HEADS
 from briefing.speech_verbs import VERB_PATTERN, has_speech_verb, trie_pattern
 
 PERSON_HEADS = names.OCCUPATIONS
@@ -26,7 +26,9 @@ _NOM = (
     rf"|(?P<owner>{names.NAME_PATTERN})[’']s)\s+"
     rf"(?:[\w’'.-]+\s+){{0,3}}?(?P<head>{_HEAD})(?![\w-])"
     rf"(?:\s+(?:for|at|of|with)\s+(?:the\s+)?(?:[A-Za-z-]+\s+){{0,3}}?"
-    rf"(?P<org>{names.NAME_PATTERN})(?:\s+[a-z][\w-]*){{0,3}})?)"
+    rf"(?P<org>{names.NAME_PATTERN})(?:\s+[a-z][\w-]*){{0,3}}"
+    # "its president of global affairs, Kent Walker, wrote": a lower-case complement.
+    rf"|\s+(?:of|for|at)\s+(?:[a-z][\w-]*\s+){{0,2}}[a-z][\w-]*(?=,))?)"
 )
 _ROLE_WORDS = sorted(
     {w for w in names.TITLES | PERSON_HEADS if w.isalpha() and w.islower()}
@@ -37,8 +39,13 @@ _ROLE_WORDS = sorted(
 # Lower-case roles before a name: "press secretary Karine Jean-Pierre", "lead author Dr. X".
 _ROLE = trie_pattern(_ROLE_WORDS)
 # Lower-case words ending in a role: "fire service spokesman", "press secretary".
-_ROLE_PREFIX = rf"(?:(?:[a-z][\w’'-]*\s+){{0,3}}?{_ROLE}\s+(?:{_ROLE}\s+){{0,2}})?"
-_NAME = rf"{_ROLE_PREFIX}(?P<name>{names.NAME_PATTERN})"
+# A team or body may lead the role: "Maple Leafs coach Craig Berube", "Cal Fire battalion chief".
+_ROLE_PREFIX = (
+    rf"(?:(?:{names.NAME_PATTERN}\s+(?=[a-z]))?(?:[a-z][\w’'-]*\s+){{0,3}}?{_ROLE}\s+"
+    rf"(?:{_ROLE}\s+){{0,2}})?"
+)
+# "the National Weather Service said": a proper name may keep its article.
+_NAME = rf"(?:[Tt]he\s+(?=[A-Z]))?{_ROLE_PREFIX}(?P<name>{names.NAME_PATTERN})"
 # Collective subjects reporters use without a determiner: "police said", "officials said".
 _BARE = (
     r"(?P<bare>police|officials|authorities|prosecutors|investigators|researchers|experts"
@@ -50,7 +57,8 @@ _ADV = (
     r"(?:\w+ly|also|later|then|previously|had|has|have|would|will|was|were|is|are|once|further|"
     r"again|earlier|simply|just|even|had\s+earlier|has\s+since|later\s+on)"
 )
-_APPOS = r"(?:\s*,(?P<appos>[^,“”\"]{1,160}),)?(?:\s*,[^,“”\"]{1,160},){0,2}"
+# Up to three appositives in a row share their commas: "X, director at Y, who ..., said".
+_APPOS = r"(?:\s*,(?P<appos>[^,“”\"]{1,160}),(?:[^,“”\"]{1,160},){0,2})?"
 _VERB = rf"(?P<verb>{VERB_PATTERN})"
 TAIL_SUBJ_VERB = re.compile(rf"(?:{_SUBJ}){_APPOS}\s+(?:{_ADV}\s+){{0,2}}{_VERB}")
 TAIL_VERB_SUBJ = re.compile(
@@ -69,6 +77,7 @@ _BARE_NAME = re.compile(rf"\s*(?:{names.NAME_PATTERN})\s*")
 ACCORDING = re.compile(rf"(?<![\w-])according\s+to\s+{_SUBJ}(?P<appos>)")
 LEAD_SUBJ_VERB = re.compile(rf"(?<![\w’'-]){_SUBJ}{_APPOS}\s+(?:{_ADV}\s+){{0,2}}{_VERB}")
 _ABBREV = names.ABBREVIATIONS
+_PROPER_NOM = re.compile(r"[Tt]he\s+(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*")
 _SENT_END = re.compile(r"[.!?…][”\"’']?\s+")
 WINDOW = 400
 LOOKAHEAD = 300
@@ -107,6 +116,9 @@ def _cue(match: re.Match[str] | None) -> Cue | None:
         modifier = [w for w in nom.split()[1:-1] if w[:1].isupper()]
         if modifier:
             return Cue(None, None, None, " ".join(modifier), None)
+    if nom and head and _PROPER_NOM.fullmatch(nom) and not match.group("org"):
+        # "the Metropolitan Police said": a capitalised head makes the phrase a proper name.
+        return Cue(None, None, None, None, names.clean_mention(nom.split(None, 1)[1]) or None)
     if name is not None:
         cleaned = names.clean_mention(name)
         if not cleaned:

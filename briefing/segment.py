@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefing import names
@@ -17,8 +16,15 @@ from briefing.model import (
     Segment,
     SegmentKind,
 )
-from briefing.quotes import QUOTE_MARKS, QuoteSpan, find_quotes, opens_with_quote
-from briefing.quotes_patterns import Cue, any_cue, block_cue, lead_cue, tail_cue
+from briefing.quotes import (
+    ANSWER_LABEL,
+    QuoteSpan,
+    find_quotes,
+    nothing_lost,
+    opens_with_quote,
+    qa_answers,
+)
+from briefing.quotes_patterns import Cue, any_cue, block_cue, first_sentence, lead_cue, tail_cue
 from briefing.speech_verbs import has_speech_verb
 
 __all__ = ["nothing_lost", "segment_article", "unify_speakers"]
@@ -29,6 +35,7 @@ _FIRST_PERSON = re.compile(
     r"[Oo]ur|[Oo]urs|us|[Mm]y|me|mine|myself|ourselves)(?![\w’'-])"
 )
 _SMALL = names.word_set("a an the of and or in on for to at by with from vs")
+_STOP = re.compile(r"[.!?;][”\"’']?\s")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;—–…]|[.!?][”\"’'])\s*$")
 
 
@@ -80,6 +87,9 @@ def _blocks(article: Article, spans: list[list[QuoteSpan]]) -> dict[int, int]:
                 break
             blocks[j] = i
             j += 1
+    # An interview's answers are the interviewee's words, like a block quote.
+    for i, start in qa_answers([p.text for p in paras]).items():
+        blocks.setdefault(i, start)
     return blocks
 
 
@@ -104,12 +114,19 @@ def _accept(text: str, quotes: list[QuoteSpan], min_words: int, continues: bool)
             continue
         t_cue = tail_cue(tail) if tail.strip() else None
         l_cue = lead_cue(lead) if lead.strip() else None
-        if kept and lead.strip() and lead.rstrip()[-1] in ",—–:":
-            # The second half of a split quote: “A,” said X, “B.”
+        between = lead.strip()
+        if kept and between and (between[-1] in ",—–:" or first_sentence(between) == between):
+            # The second half of a split quote: “A,” said X, “B.” or “A,” said X, an analyst. “B.”
             l_cue = l_cue or tail_cue(lead)
         initial = _SENTENCE_START.search(lead[-20:]) is not None or not lead.strip()
-        if not (chained or initial or t_cue or l_cue or has_speech_verb(lead[-120:])):
+        # X wrote that it “A” and would “B”: a second quote in the same reported sentence.
+        same_report = bool(kept) and kept[-1].cue is not None and not _STOP.search(lead)
+        if not (
+            chained or initial or t_cue or l_cue or same_report or has_speech_verb(lead[-120:])
+        ):
             continue
+        if same_report and not (t_cue or l_cue):
+            l_cue = kept[-1].cue
         ends_sentence = content.rstrip().endswith((".", "…")) and not t_cue
         # “A,” she said: the words after a quote ending in a comma name its speaker; a quote
         # that ends its sentence is more often introduced by the words before it.
@@ -173,6 +190,7 @@ def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segm
     block_speaker: dict[int, tuple[str | None, Gender, Attribution]] = {}
     for i, para in enumerate(paras):
         text = para.text
+        attributor.para_start = bases[i]
         if i in blocks:
             intro = blocks[i]
             if intro not in block_speaker:
@@ -185,6 +203,11 @@ def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segm
                 block_speaker[intro] = (speaker, gender, attribution)
             speaker, gender, attribution = block_speaker[intro]
             attributor.last_end = bases[i] + len(text)
+            label = ANSWER_LABEL.match(text.lstrip()) if not para.blockquote else None
+            if label is not None:
+                # "A:" is the layout's, read by the narrator; the answer is the speaker's.
+                _append_narration(segments, label.group().strip(), i)
+                text = text.lstrip()[label.end() :]
             if text.strip():
                 words = _unwrap(text.strip())
                 segments.append(
@@ -224,22 +247,6 @@ def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segm
         if rest:
             _append_narration(segments, rest, i)
     return tuple(segments)
-
-
-def nothing_lost(article: Article, segments: Sequence[Segment]) -> bool:
-    """Whether segments hold every non-space character of the body, less only quote marks."""
-    for i, para in enumerate(article.paragraphs):
-        source = "".join(para.text.split())
-        produced = "".join("".join(s.text.split()) for s in segments if s.paragraph == i)
-        j = 0
-        for ch in source:
-            if j < len(produced) and produced[j] == ch:
-                j += 1
-            elif ch not in QUOTE_MARKS:
-                return False
-        if j != len(produced) or any(not s.text.strip() for s in segments):
-            return False
-    return True
 
 
 def _unwrap(text: str) -> str:

@@ -211,3 +211,17 @@ def test_new_file_gets_normal_permissions(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_cut_points_sit_in_long_silences() -> None:
+    x = np.full(SR * 20, 1000, dtype=np.int16)
+    x[SR * 5 : SR * 5 + 5000] = 0  # long enough for a join (needs ~4200 samples)
+    x[SR * 10 : SR * 10 + 2000] = 0  # too short
+    x[SR * 15 : SR * 15 + 6000] = 0
+    x[SR * 15 + 3000] = -32768  # full-scale negative is not silence (abs would overflow)
+    from briefing.encode_mp3 import cut_points
+
+    cuts = cut_points(x, SR, 4)
+    assert cuts == sorted(cuts) and len(cuts) == 1
+    (cut,) = cuts
+    assert cut >= SR * 5 + 1000 and np.all(x[cut - 1024 : cut + 2800] == 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -15,7 +16,7 @@ import pytest
 from briefing import synth
 from briefing.cache import ClipCache
 from briefing.engines.fake import FakeEngine
-from briefing.errors import ConfigError, SynthesisError
+from briefing.errors import ConfigError, MissingDependencyError, SynthesisError
 from briefing.model import Clip, Utterance, Voice
 from briefing.synth import synthesize_all
 
@@ -136,6 +137,14 @@ def test_a_persistent_failure_names_the_segment(mode: str, monkeypatch: pytest.M
         synthesize_all(utterances, engine="fake", jobs=2, labels=labels, timeout=1.0)
 
 
+def test_a_missing_backend_is_reported_as_such_without_retry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BRIEFING_FAKE_FAIL", "missing:Sentence 3 ")
+    with pytest.raises(MissingDependencyError, match="not installed"):
+        synthesize_all(_utterances(8), engine="fake", jobs=1)
+
+
 def test_a_worker_that_cannot_build_its_engine_reports_why() -> None:
     with pytest.raises(ConfigError, match="unknown engine"):
         synthesize_all(_utterances(2), engine="no-such-engine")
@@ -240,3 +249,29 @@ def test_workers_do_not_rerun_the_callers_main_script(tmp_path: Path) -> None:
         [sys.executable, str(script)], capture_output=True, text=True, check=False
     )
     assert (done.returncode, done.stdout) == (0, "main ran\n3\n"), done.stderr
+
+
+def test_workers_of_a_killed_render_exit_even_while_hung(tmp_path: Path) -> None:
+    script = tmp_path / "render.py"
+    script.write_text(_CTRL_C_SCRIPT)
+    state = tmp_path / "state"
+    env = {**os.environ, "BRIEFING_FAKE_FAIL": "hang-once:hangs", "BRIEFING_FAKE_STATE": str(state)}
+    process = subprocess.Popen([sys.executable, str(script)], env=env, start_new_session=True)
+    workers: list[int] = []
+    try:
+        for _ in range(3000):
+            workers = _children_of(process.pid)
+            if state.is_dir() and any(state.iterdir()):
+                break
+            threading.Event().wait(0.01)
+        assert workers
+        process.kill()  # SIGKILL: no cleanup runs in the parent
+        process.wait()
+        for _ in range(1000):
+            if not any(Path(f"/proc/{pid}").exists() for pid in workers):
+                break
+            threading.Event().wait(0.01)
+        assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)

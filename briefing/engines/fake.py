@@ -5,7 +5,8 @@ Failure injection for reliability tests, read from the environment in the worker
     BRIEFING_FAKE_FAIL="mode:marker[,mode:marker...]"
 
 For a text containing `marker`, mode `raise` raises SynthesisError, `hang` sleeps forever,
-`crash` kills the process (os._exit), `empty` returns a clip with no audio. A mode suffixed
+`crash` kills the process (os._exit), `empty` returns a clip with no audio, `missing` raises
+MissingDependencyError (as an engine that cannot load its backend does). A mode suffixed
 `-once` (`crash-once:X`) fails only the first time a text is seen; the "seen" mark is a file
 in BRIEFING_FAKE_STATE (a directory), so it survives the worker being replaced.
 """
@@ -22,7 +23,7 @@ import numpy as np
 
 from briefing.engines.base import EngineVoice
 from briefing.engines.verify import effective_rate
-from briefing.errors import SynthesisError
+from briefing.errors import MissingDependencyError, SynthesisError
 from briefing.model import Clip, Utterance
 
 SAMPLE_RATE = 22050
@@ -74,6 +75,8 @@ class FakeEngine:
         mode = _injected_failure(utterance.text)
         if mode == "raise":
             raise SynthesisError("injected failure")
+        if mode == "missing":
+            raise MissingDependencyError("injected: the backend is not installed")
         if mode == "hang":
             while True:
                 time.sleep(3600)

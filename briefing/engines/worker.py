@@ -26,7 +26,7 @@ from pathlib import Path
 import briefing
 from briefing.engines.base import TTSEngine
 from briefing.engines.verify import verify_clip
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, MissingDependencyError
 from briefing.model import Utterance
 
 _ENTRY = "import sys; from briefing.engines.worker import main; main(sys.argv[1], int(sys.argv[2]))"
@@ -112,6 +112,9 @@ def _run_batch(engine: TTSEngine, batch: Batch, conn: Connection) -> bool:
         try:
             clip = engine.synthesize(utterance)
             verify_clip(clip, utterance)
+        except MissingDependencyError as exc:  # engines start lazily: no retry will help
+            conn.send(("fatal", type(exc).__name__, exc.message, exc.hint))
+            return False
         except BriefingError as exc:
             conn.send(("err", index, exc.message))
             return False
