@@ -12,7 +12,9 @@ SEED_ARTICLE = REPO.parent / "shared" / "seed-article.txt"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """Point the clip cache (platformdirs honours XDG_CACHE_HOME) at a per-test directory."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
     monkeypatch.delenv("BRIEFING_DEBUG", raising=False)

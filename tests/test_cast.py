@@ -67,7 +67,10 @@ def test_user_file_overrides_pins_and_pauses(tmp_path: Path) -> None:
     cast = assign_voices(config, PEOPLE)
     pinned = cast.speakers["Tom Webb"]
     assert (pinned.id, pinned.rate, pinned.pitch, pinned.gender) == (
-        "gmw/en-us+m7", 160, 40, Gender.MALE
+        "gmw/en-us+m7",
+        160,
+        40,
+        Gender.MALE,
     )
     assert all(v.id != "gmw/en-us+m7" for n, v in cast.speakers.items() if n != "Tom Webb")
 

@@ -28,8 +28,15 @@ def _one_line_error(stderr: str) -> str:
 
 @pytest.mark.parametrize(
     "command",
-    [["--help"], ["render", "--help"], ["script", "--help"], ["voices", "--help"],
-     ["cache", "--help"], ["cache", "info", "--help"], ["cache", "clear", "--help"]],
+    [
+        ["--help"],
+        ["render", "--help"],
+        ["script", "--help"],
+        ["voices", "--help"],
+        ["cache", "--help"],
+        ["cache", "info", "--help"],
+        ["cache", "clear", "--help"],
+    ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     result = runner.invoke(app, command)
@@ -59,7 +66,12 @@ def test_script_json_follows_the_contract() -> None:
         if segment["kind"] == "quote":
             assert segment["voice"] != narrator
             assert segment["attribution"]["method"] in {
-                "explicit", "pronoun", "nominal", "follow-on", "block", "none"
+                "explicit",
+                "pronoun",
+                "nominal",
+                "follow-on",
+                "block",
+                "none",
             }
             assert 0.0 <= segment["attribution"]["confidence"] <= 1.0
             assert not segment["text"].startswith(("“", '"'))
@@ -102,8 +114,18 @@ def test_render_wav_with_transcript(tmp_path: Path) -> None:
     out = tmp_path / "b.wav"
     vtt = tmp_path / "b.vtt"
     result = runner.invoke(
-        app, ["render", str(EXAMPLE), "-o", str(out), "--transcript", str(vtt), "--date",
-              "2026-01-02", *FAKE],
+        app,
+        [
+            "render",
+            str(EXAMPLE),
+            "-o",
+            str(out),
+            "--transcript",
+            str(vtt),
+            "--date",
+            "2026-01-02",
+            *FAKE,
+        ],
     )
     assert result.exit_code == 0, result.stderr
     with wave.open(str(out)) as audio:
@@ -182,7 +204,9 @@ def test_cast_pins_speaker_and_narrator(tmp_path: Path) -> None:
     assert {s["voice"] for s in segments if s["speaker"] == "Marcus Webb"} == {"gmw/en-us+m7"}
 
 
-def test_failed_render_keeps_the_old_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_render_keeps_the_old_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "b.wav"
     out.write_bytes(b"old briefing")
     monkeypatch.setenv("BRIEFING_FAKE_FAIL", "raise:too high for a city")

@@ -41,8 +41,20 @@ def _start_hanging_render(
 ) -> tuple[subprocess.Popen[bytes], set[int]]:
     env = {**os.environ, "BRIEFING_FAKE_FAIL": HANG_ON, "XDG_CACHE_HOME": str(tmp_path / "c")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "briefing", "render", str(EXAMPLE), "-o", str(out),
-         "--engine", "fake", "--jobs", "2", "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "briefing",
+            "render",
+            str(EXAMPLE),
+            "-o",
+            str(out),
+            "--engine",
+            "fake",
+            "--jobs",
+            "2",
+            "--quiet",
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=stderr,

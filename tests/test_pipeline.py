@@ -57,8 +57,12 @@ def test_plan_has_one_chapter_per_story_and_transitions_between() -> None:
 def test_every_word_of_every_segment_is_planned() -> None:
     script = build_script(EXAMPLES, FAKE)
     plan = plan_briefing(
-        script.stories, script.cast, script.config.pauses, Structure(intro=False, outro=False),
-        175, script.lexicon,
+        script.stories,
+        script.cast,
+        script.config.pauses,
+        Structure(intro=False, outro=False),
+        175,
+        script.lexicon,
     )
     planned = " ".join(item.text for item in plan if isinstance(item, Line)).split()
     segments = " ".join(s.text for story in script.stories for s in story.segments).split()
