@@ -98,7 +98,12 @@ def speaker_ok(gold: Gold, speaker: str | None) -> bool:
         # "Acme Inc." and "Acme Inc" are one name: end punctuation is not part of it.
         norm = [re.sub(r"^the\s+", "", s.lower()).strip(" .,") for s in (gold.speaker, speaker)]
         return norm[0] == norm[1]
-    return speaker.split()[-1].lower() == gold.speaker.split()[-1].lower()
+    # A suffix (Jr., III) is not a surname.
+    last = [
+        [w for w in s.lower().split() if w.rstrip(".") not in {"jr", "sr", "ii", "iii", "iv"}]
+        for s in (speaker, gold.speaker)
+    ]
+    return bool(last[0] and last[1]) and last[0][-1] == last[1][-1]
 
 
 def main() -> None:

@@ -126,6 +126,20 @@ MEDIA_WORDS = word_set(
     axios npr bbc cnn msnbc abc cbs nbc fox ap afp vox wired atlantic verge independent mirror
     sun star globe mail express standard"""
 )
+# "the Russian said", "the Texan added": a nationality standing for the person just described.
+DEMONYMS = word_set(
+    """
+    american canadian mexican brazilian argentine argentinian chilean colombian peruvian cuban
+    british english scottish welsh irish french german italian spanish portuguese dutch belgian
+    swiss austrian swedish norwegian danish finnish polish czech slovak hungarian romanian
+    bulgarian serbian croatian slovenian greek turkish russian ukrainian belarusian georgian
+    armenian kazakh chinese japanese korean taiwanese indian pakistani afghan iranian iraqi
+    syrian israeli palestinian lebanese saudi egyptian moroccan algerian tunisian nigerian
+    ghanaian kenyan ethiopian somali sudanese ugandan australian indonesian malaysian filipino
+    thai vietnamese jamaican venezuelan uruguayan estonian latvian lithuanian swede dane finn
+    pole scot brit briton spaniard frenchman frenchwoman englishman englishwoman irishman
+    welshman scotsman dutchman serb croat kiwi aussie texan californian floridian"""
+)
 _ORG_OR_MEDIA = ORG_WORDS | MEDIA_WORDS
 # Capitalised words that are not names when they start a sentence or stand alone.
 STOPWORDS = word_set(
@@ -138,7 +152,8 @@ STOPWORDS = word_set(
     several both each every such other another monday tuesday wednesday thursday friday saturday
     sunday january february march july september october november december today yesterday
     tomorrow tonight according asked speaking echoing given critics officials experts members
-    residents analysts economists lawmakers tenants workers students parents voters others"""
+    residents analysts economists lawmakers tenants workers students parents voters others
+    gmt utc bst cet est edt cst cdt pst pdt"""
 )
 
 

@@ -93,9 +93,10 @@ def resolve_org(registry: Registry, head: str, pos: int, para_start: int) -> Ent
         return hit.entity
     # An organisation named in the same paragraph is the one its spokesman speaks for; one
     # seen speaking comes before one merely named ("SNCF said ... TGV trains").
-    local = [m.entity for m in recent if m.pos >= para_start]
-    found = next((e for e in local if e.speaks), None)
-    found = found or next((e for e in local if e.kind == "org"), None)
+    local = [m for m in recent if m.pos >= para_start and m.subject]
+    found = next((m.entity for m in local if m.entity.speaks), None)
+    # Only a subject counts: "After the FTC sued, the company said" is not the FTC speaking.
+    found = found or next((m.entity for m in local if m.entity.kind == "org"), None)
     if found is not None:
         return found
     if hit is not None:
@@ -104,7 +105,9 @@ def resolve_org(registry: Registry, head: str, pos: int, para_start: int) -> Ent
         window = [m for m in recent if m.pos >= pos - 600]
         return next((m.entity for m in window if m.entity.speaks), None)
     speaking = next((m.entity for m in recent if m.entity.speaks), None)
-    return speaking or next((m.entity for m in recent if m.entity.kind == "org"), None)
+    orgs = [m for m in recent if m.entity.kind == "org"]
+    subject = next((m.entity for m in orgs if m.subject), None)
+    return speaking or subject or next((m.entity for m in orgs), None)
 
 
 def alias_orgs(entities: dict[str, Entity]) -> None:

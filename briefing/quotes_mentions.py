@@ -12,7 +12,8 @@ from briefing.speech_verbs import MEDIA_VERBS, SPEECH_VERB_FORMS, VERB_PATTERN
 
 PERSON_CUES = (names.TITLES - {"state", "u.s.", "us", "uk", "eu", "un", "of"}) | {"gen."}
 _OBJECT_BEFORE = re.compile(
-    r"(?:\b(?:of|to|with|by|for|from|at|on|in|about|against|and|than|like|under|between|toward|"
+    # A sentence may open on the preposition: "After the FTC sued".
+    r"(?:\b(?i:of|to|with|by|for|from|at|on|in|about|against|and|than|like|under|between|toward|"
     r"towards|into|over|behind|beside|including|among|whom|via|per|near|across|outside|inside|"
     r"around|through|during|after|before|since|throughout|within|without|beyond|called|"
     r"named|visited|met|told|praised|criticized|criticised|accused|thanked)\s+"
@@ -37,6 +38,8 @@ _KIN = re.compile(
     r"(?P<kin>son|daughter|wife|husband|brother|sister|father|mother|grandson|granddaughter"
     r"|nephew|niece|twin)\s*,\s*$"
 )
+# "who gave only her first name, Eleni,": a person however unusual the name.
+_FIRST_NAME = re.compile(r"\b(?P<own>his|her|their)\s+first\s+name,?\s*$")
 _THEY = re.compile(r"^,?\s+who\s+(?:uses|goes\s+by)\s+(?:the\s+)?(?:pronouns?\s+)?they\b")
 
 
@@ -57,6 +60,7 @@ class RawMention:
     # "Her daughter, Freja": a first name whose family name is the relative's (owner or pronoun).
     kin_of: str | None = None
     they: bool = False
+    first_name: bool = False
 
 
 def scan(text: str, base: int, raws: list[RawMention]) -> None:
@@ -110,6 +114,11 @@ def scan(text: str, base: int, raws: list[RawMention]) -> None:
             raw.kin_of = kin.group("owner") or kin.group("pron").lower()
             raw.titles.append(kin.group("kin"))
         raw.they = _THEY.match(after) is not None
+        first = _FIRST_NAME.search(before)
+        if first is not None:
+            raw.first_name = True
+            own = first.group("own")
+            raw.pronoun = {"his": Gender.MALE, "her": Gender.FEMALE}.get(own, raw.pronoun)
         if subject:
             raw.pronoun = _pronoun_after(text[match.end() : match.end() + 160])
         raws.append(raw)
@@ -161,6 +170,8 @@ def join_kin(raws: list[RawMention], persons: set[str]) -> None:
 def is_person(raw: RawMention) -> bool:
     """Whether a mention carries evidence of a person: given name, title, role, age."""
     tokens = names.split_tokens(raw.core)
+    if raw.first_name:
+        return True
     if len(tokens) > 4 or names.is_acronym(tokens[0]):
         return False
     if names.is_org_name(raw.core):

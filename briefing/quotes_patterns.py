@@ -119,6 +119,9 @@ def _cue(match: re.Match[str] | None) -> Cue | None:
     if nom and head and _PROPER_NOM.fullmatch(nom) and not match.group("org"):
         # "the Metropolitan Police said": a capitalised head makes the phrase a proper name.
         return Cue(None, None, None, None, names.clean_mention(nom.split(None, 1)[1]) or None)
+    if name is not None and name.lower() in names.DEMONYMS:
+        # "the Russian said" means the person just described, like "the 24-year-old said".
+        return Cue(None, f"the {name}", "year-old", None, None)
     if name is not None:
         cleaned = names.clean_mention(name)
         if not cleaned:
