@@ -123,6 +123,7 @@ class ClipCache:
         """Delete every entry; return how many there were."""
         count = len(list(self._scan()))
         shutil.rmtree(self._clips, ignore_errors=True)
+        shutil.rmtree(self.directory / "renders", ignore_errors=True)  # finished renders too
         self._bytes = 0
         return count
 
