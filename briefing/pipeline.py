@@ -9,6 +9,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.cache import clip_key
 from briefing.cast import CastConfig, assign_voices, load_cast_config, validate_voices
@@ -30,9 +31,14 @@ from briefing.model import (
 )
 from briefing.normalize import to_spoken
 from briefing.render_cache import CachedRender, KeyedItem, RenderCache, render_key
-from briefing.segment import segment_article, unify_speakers
 from briefing.timeline import Line, PlanItem, Structure, plan_briefing
 
+if TYPE_CHECKING:
+    from briefing.cache import ClipCache
+    from briefing.encode_sections import Joined, SectionStats
+
+GAIN_STEP_DB = 0.25
+"""The briefing's gain is rounded to this, so a small edit leaves the other stories' audio as is."""
 SAMPLE_RATE = 22050
 """The briefing's sample rate (eSpeak's own; stitch resamples any clip that differs)."""
 
@@ -93,6 +99,8 @@ class RenderResult:
     """Clips the engine made in this render (the rest came from the clip cache)."""
     reused_output: bool = False
     """The audio was a finished render from the cache: nothing was stitched or encoded."""
+    sections_encoded: int = 0
+    """MP3 story sections encoded in this render (the rest came from the section cache)."""
 
 
 def load_config(options: ScriptOptions) -> CastConfig:
@@ -111,6 +119,9 @@ def build_script(
     sources: Sequence[str], options: ScriptOptions, config: CastConfig | None = None
 ) -> Script:
     """Read, clean, segment and attribute every source, then cast the speakers."""
+    # Segmentation compiles hundreds of patterns at import (~1 s): only commands that segment pay.
+    from briefing.segment import segment_article, unify_speakers
+
     config = config or load_config(options)
     lexicon = load_lexicon(options.lexicons)
     articles = load_articles(sources, options.ingest)
@@ -143,10 +154,6 @@ def render(
 ) -> RenderResult:
     """Synthesize, stitch, level and encode the script; write transcripts and chapters."""
     from briefing.cache import ClipCache
-    from briefing.encode import write_audio
-    from briefing.loudness import level_voices, normalize
-    from briefing.stitch import stitch
-    from briefing.synth import SynthStats, synthesize_all
 
     pauses = replace(script.config.pauses, **options.pause_overrides)
     plan = plan_briefing(
@@ -165,6 +172,13 @@ def render(
             written = _reuse(hit, options)
             return _result(script, options, hit.duration, hit.loudness_lufs,
                            hit.true_peak_dbtp, written, 0, reused=True)  # fmt: skip
+    # Imported only now: a reused render needs none of numpy, scipy, pyloudnorm or lameenc.
+    from briefing.encode import write_audio, write_mp3
+    from briefing.encode_sections import SectionStats, split_sections
+    from briefing.loudness import LoudnessReport, level_voices, normalize
+    from briefing.stitch import stitch
+    from briefing.synth import SynthStats, synthesize_all
+
     labels = [next(ln.label for ln in lines if ln.utterance == u) for u in unique]
     stats = SynthStats()
     clips = synthesize_all(
@@ -189,15 +203,25 @@ def render(
     del clip_of
     if progress:
         progress("encoding", 0, 1)
-    # Drop each full-length copy as soon as the next exists: the clips once stitched, the
-    # stitched PCM once normalized (peak memory is about two copies of the briefing's PCM).
-    stitched = stitch(level_voices(timeline))
-    del timeline
-    briefing, report = normalize(stitched, options.loudness)
-    del stitched
-    write_audio(briefing, options.output, options.tags, jobs=options.jobs or 2)
-    duration = briefing.duration
-    briefing = dataclasses.replace(briefing, pcm=b"")
+    sections = SectionStats()
+    if options.output.suffix.lower() == ".mp3":
+        parts = [stitch(section) for section in split_sections(level_voices(timeline))]
+        del timeline
+        joined = _encode_mp3(parts, options, cache, sections)
+        del parts
+        write_mp3(joined.mp3, options.output, options.tags, joined.timing.chapters)
+        briefing, duration = joined.timing, joined.duration
+        report = LoudnessReport(joined.loudness_lufs, joined.true_peak_dbtp, 0.0)
+    else:
+        # Drop each full-length copy as soon as the next exists: the clips once stitched, the
+        # stitched PCM once normalized (peak memory is about two copies of the briefing's PCM).
+        stitched = stitch(level_voices(timeline))
+        del timeline
+        briefing, report = normalize(stitched, options.loudness)
+        del stitched
+        write_audio(briefing, options.output, options.tags, jobs=options.jobs or 2)
+        duration = briefing.duration
+        briefing = dataclasses.replace(briefing, pcm=b"")
     written = [options.output, *_write_texts(briefing.cues, briefing.chapters, options)]
     if renders is not None and key is not None:
         renders.put(
@@ -211,8 +235,22 @@ def render(
         )
     if progress:
         progress("encoding", 1, 1)
-    return _result(script, options, duration, report.integrated_lufs,
-                   report.true_peak_dbtp, written, stats.synthesized, reused=False)  # fmt: skip
+    return _result(script, options, duration, report.integrated_lufs, report.true_peak_dbtp,
+                   written, stats.synthesized, reused=False, sections=sections.encoded)  # fmt: skip
+
+
+def _encode_mp3(
+    parts: list[Briefing], options: RenderOptions, cache: ClipCache | None, stats: SectionStats
+) -> Joined:
+    """Level the briefing as a whole, then encode (or reuse) each story's MP3 section."""
+    from briefing.encode_sections import SectionCache, encode_sections
+    from briefing.loudness import target_gain
+
+    whole = b"".join(p.pcm for p in parts)  # measured once, then dropped
+    gain, ceiling = target_gain(whole, SAMPLE_RATE, options.loudness, -1.0, GAIN_STEP_DB)
+    del whole
+    sections = SectionCache(cache.directory) if cache is not None else None
+    return encode_sections(parts, gain, ceiling, sections, jobs=options.jobs or 2, stats=stats)
 
 
 def _render_key(plan: Sequence[PlanItem], options: RenderOptions, engine: str) -> str:
@@ -279,6 +317,7 @@ def _result(
     synthesized: int,
     *,
     reused: bool,
+    sections: int = 0,
 ) -> RenderResult:
     """The render's summary for the CLI."""
     voices = {"Narrator": script.cast.narrator.id}
@@ -297,6 +336,7 @@ def _result(
         files=tuple(files),
         clips_synthesized=synthesized,
         reused_output=reused,
+        sections_encoded=sections,
     )
 
 

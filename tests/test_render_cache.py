@@ -7,8 +7,9 @@ import shutil
 from pathlib import Path
 
 from briefing.cache import ClipCache
+from briefing.model import Clip
 from briefing.pipeline import RenderOptions, RenderResult, ScriptOptions, build_script, render
-from briefing.timeline import Structure
+from briefing.timeline import Line, Structure
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "examples").glob("*.txt"))
@@ -74,3 +75,56 @@ def test_no_cache_never_reuses(tmp_path: Path) -> None:
         result = render(build_script(sources, FAKE), options, "fake")
         assert not result.reused_output
         assert result.clips_synthesized > 0
+
+
+def test_story_sections_are_reused_when_the_render_cache_misses(tmp_path: Path) -> None:
+    sources = _copy_examples(tmp_path / "articles")
+    cold, cold_audio, cold_vtt = _render(sources, tmp_path / "a.mp3", tmp_path / "cache")
+    assert cold.sections_encoded == len(sources)  # one section per story
+    shutil.rmtree(tmp_path / "cache" / "renders")
+    again, audio, vtt = _render(sources, tmp_path / "b.mp3", tmp_path / "cache")
+    assert not again.reused_output
+    assert again.clips_synthesized == 0 and again.sections_encoded == 0
+    assert audio == cold_audio and vtt == cold_vtt
+
+
+def test_one_changed_sentence_reencodes_one_story(tmp_path: Path) -> None:
+    sources = _copy_examples(tmp_path / "articles")
+    _render(sources, tmp_path / "a.mp3", tmp_path / "cache")
+    last = Path(sources[-1])
+    last.write_text(
+        last.read_text(encoding="utf-8").rstrip() + "\n\nOfficials gave no further details.\n",
+        encoding="utf-8",
+    )
+    changed, _, _ = _render(sources, tmp_path / "b.mp3", tmp_path / "cache")
+    assert changed.clips_synthesized == 1
+    assert changed.sections_encoded == 1
+
+
+def test_sections_cut_only_between_stories() -> None:
+    from briefing.encode_sections import split_sections
+    from briefing.model import Pause, SpokenItem
+    from briefing.pipeline import SAMPLE_RATE
+    from briefing.timeline import plan_briefing
+
+    script = build_script([str(p) for p in EXAMPLES], FAKE)
+    plan = plan_briefing(
+        script.stories, script.cast, script.config.pauses, STRUCTURE, 175, script.lexicon
+    )
+    fake = Clip(b"\1\0" * SAMPLE_RATE, SAMPLE_RATE)
+    timeline = [
+        SpokenItem(fake, i.text, i.speaker, i.utterance.voice.id, i.story)
+        if isinstance(i, Line)
+        else i
+        for i in plan
+    ]
+    sections = split_sections(timeline)
+    assert len(sections) == len(script.stories)
+    for k, section in enumerate(sections):
+        stories = {i.story for i in section if isinstance(i, SpokenItem) and i.story >= 0}
+        assert stories == {k}
+        assert isinstance(section[-1], Pause) or k == len(sections) - 1
+        assert isinstance(section[0], Pause) or k == 0
+    planned = sum(i.ms for i in timeline if isinstance(i, Pause))
+    cut = sum(i.ms for s in sections for i in s if isinstance(i, Pause))
+    assert planned - cut == 65 * (len(sections) - 1)  # the join adds 52-78 ms back
