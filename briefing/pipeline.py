@@ -179,7 +179,10 @@ def render(
     from briefing.stitch import stitch
     from briefing.synth import SynthStats, synthesize_all
 
-    labels = [next(ln.label for ln in lines if ln.utterance == u) for u in unique]
+    first_label: dict[Utterance, str] = {}
+    for line in lines:
+        first_label.setdefault(line.utterance, line.label)
+    labels = [first_label[u] for u in unique]
     stats = SynthStats()
     clips = synthesize_all(
         unique,
