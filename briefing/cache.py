@@ -123,6 +123,9 @@ class ClipCache:
         """Delete every entry; return how many there were."""
         count = len(list(self._scan()))
         shutil.rmtree(self._clips, ignore_errors=True)
+        # Finished renders and encoded story sections go too.
+        shutil.rmtree(self.directory / "renders", ignore_errors=True)
+        shutil.rmtree(self.directory / "sections", ignore_errors=True)
         self._bytes = 0
         return count
 

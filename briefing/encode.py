@@ -19,7 +19,7 @@ from briefing.atomic import atomic_path, check_writable_target
 from briefing.encode_ffmpeg import encode_with_ffmpeg, find_ffmpeg
 from briefing.encode_mp3 import encode_mp3
 from briefing.errors import ConfigError, EncodeError, MissingDependencyError
-from briefing.model import Briefing, Tags
+from briefing.model import Briefing, Chapter, Tags
 from briefing.tags import write_tags
 
 
@@ -97,6 +97,19 @@ def write_audio(briefing: Briefing, path: Path, tags: Tags, *, jobs: int = 2) ->
             else:
                 encode_with_ffmpeg(briefing, tmp, tags, fmt.ffmpeg_args)
             write_tags(tmp, fmt.extension, tags, briefing.chapters)
+    except OSError as e:
+        raise EncodeError(f"{path}: cannot write audio: {e.strerror or e}") from e
+    except MutagenError as e:
+        raise EncodeError(f"{path}: cannot write tags: {e}") from e
+
+
+def write_mp3(mp3: bytes, path: Path, tags: Tags, chapters: tuple[Chapter, ...]) -> None:
+    """Write already encoded MP3 frames and their tags atomically (see `write_audio`)."""
+    path = Path(path)
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(mp3)
+            write_tags(tmp, ".mp3", tags, chapters)
     except OSError as e:
         raise EncodeError(f"{path}: cannot write audio: {e.strerror or e}") from e
     except MutagenError as e:

@@ -307,6 +307,17 @@ def _gain_for(
     return measured, g0
 
 
+def target_gain(
+    pcm: bytes, sample_rate: int, target_lufs: float, max_true_peak_dbtp: float, step_db: float
+) -> tuple[float, float]:
+    """The gain (rounded to `step_db`) and limiter ceiling that `normalize` would use."""
+    x = np.frombuffer(pcm, dtype="<i2")
+    ceiling = max_true_peak_dbtp - CODEC_MARGIN_DB
+    segments = _segments(x, sample_rate, MEASURE_SECONDS)
+    _, gain = _gain_for(x, segments, target_lufs, 10 ** (ceiling / 20), sample_rate)
+    return round(gain / step_db) * step_db, ceiling
+
+
 def normalize(
     briefing: Briefing, target_lufs: float = -16.0, max_true_peak_dbtp: float = -1.0
 ) -> tuple[Briefing, LoudnessReport]:
@@ -342,7 +353,11 @@ def level_voices(timeline: Sequence[TimelineItem]) -> list[TimelineItem]:
         levels[voice] = _loudness([(0, _step_energies(chunks, sr))], sr)
     main = levels[max(seconds, key=seconds.__getitem__)] if levels else VOICE_LEVEL_LUFS
     level = main if VOICE_LEVEL_RANGE[0] <= main <= VOICE_LEVEL_RANGE[1] else VOICE_LEVEL_LUFS
-    gains = {v: 0.0 if x == float("-inf") else level - x for v, x in levels.items()}
+    # Rounded to 0.25 dB so that editing a sentence (which may change the sampled clips) does
+    # not change a voice's gain, and with it every story's audio.
+    gains = {
+        v: 0.0 if x == float("-inf") else round((level - x) * 4) / 4 for v, x in levels.items()
+    }
     out: list[TimelineItem] = []
     for item in timeline:
         if isinstance(item, SpokenItem) and abs(gains[item.voice_id]) > 0.05:

@@ -37,6 +37,14 @@ MAX_BATCH = 16
 """Utterances per message: enough to amortize IPC, few enough that workers finish together."""
 
 
+@dataclass
+class SynthStats:
+    """What `synthesize_all` did: clips found in the cache and clips the engine made."""
+
+    cached: int = 0
+    synthesized: int = 0
+
+
 def synthesize_all(
     utterances: Sequence[Utterance],
     *,
@@ -46,6 +54,7 @@ def synthesize_all(
     labels: Sequence[str] | None = None,
     progress: Progress | None = None,
     timeout: float = 60.0,
+    stats: SynthStats | None = None,
 ) -> list[Clip]:
     """Synthesize every utterance (cache first, then worker processes started with 'spawn')."""
     total = len(utterances)
@@ -68,6 +77,9 @@ def synthesize_all(
         for i in where:
             results[i] = clip
     done = total - sum(len(unique[u]) for u in pending)
+    if stats is not None:
+        stats.cached += len(unique) - len(pending)
+        stats.synthesized += len(pending)
     if progress is not None:
         progress(done, total)
 

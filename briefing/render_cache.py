@@ -1,0 +1,147 @@
+"""Finished renders kept beside the clip cache, keyed by everything that shapes the output file.
+
+A render's key is a sha256 over the package version, the output format, the loudness target,
+the tags and the whole timeline: every clip's cache key (engine, engine version, voice, rate,
+text), its transcript text, speaker and story, every pause, chime and chapter title. If nothing
+of that changed, the finished file is copied from `<cache>/renders/<key>.audio` and the
+transcripts are written from `<key>.json` (cues, chapters, loudness report): no clip is read,
+nothing is stitched, measured or encoded. Entries are written to a temporary name and renamed
+into place (the JSON last, so a half-written entry is never used); only the most recent
+`KEEP` renders are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from briefing import __version__
+from briefing.model import Chapter, ChapterStart, Chime, Cue, Pause, Tags
+
+KEEP = 8
+"""Finished renders kept (each is the size of its output file, ~0.5 MB per minute of MP3)."""
+_FORMAT = 1
+
+KeyedItem = tuple[str, str, str | None, str, int] | Pause | Chime | ChapterStart
+"""A timeline item as the key sees it: (clip key, text, speaker, voice id, story) for speech."""
+
+
+@dataclass(frozen=True)
+class CachedRender:
+    """A finished render: where its audio is, and what the transcripts and summary need."""
+
+    audio: Path
+    cues: tuple[Cue, ...]
+    chapters: tuple[Chapter, ...]
+    duration: float
+    loudness_lufs: float
+    true_peak_dbtp: float
+
+
+def render_key(
+    items: Sequence[KeyedItem], *, extension: str, loudness: float, tags: Tags, sample_rate: int
+) -> str:
+    """sha256 over the package version, output settings and every timeline item."""
+    timeline: list[object] = []
+    for item in items:
+        if isinstance(item, Pause):
+            timeline.append(["pause", item.ms])
+        elif isinstance(item, Chime):
+            timeline.append(["chime", item.ms])
+        elif isinstance(item, ChapterStart):
+            timeline.append(["chapter", item.title])
+        else:
+            timeline.append(list(item))
+    fields = [_FORMAT, __version__, extension.lower(), loudness, sample_rate, asdict(tags)]
+    blob = json.dumps([fields, timeline], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class RenderCache:
+    """The `renders/` directory of a clip cache directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory / "renders"
+
+    def get(self, key: str) -> CachedRender | None:
+        """The cached render for `key`, or None when missing or incomplete."""
+        meta, audio = self.directory / f"{key}.json", self.directory / f"{key}.audio"
+        try:
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            if audio.stat().st_size != data["bytes"]:
+                return None
+            now = time.time()
+            os.utime(meta, (now, now))  # recently used: kept when older renders are evicted
+            return CachedRender(
+                audio=audio,
+                cues=tuple(Cue(**c) for c in data["cues"]),
+                chapters=tuple(Chapter(**c) for c in data["chapters"]),
+                duration=float(data["duration"]),
+                loudness_lufs=float(data["loudness_lufs"]),
+                true_peak_dbtp=float(data["true_peak_dbtp"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(
+        self,
+        key: str,
+        output: Path,
+        cues: Sequence[Cue],
+        chapters: Sequence[Chapter],
+        *,
+        duration: float,
+        loudness_lufs: float,
+        true_peak_dbtp: float,
+    ) -> None:
+        """Keep a copy of the finished `output`; a full or read-only disk only costs the entry."""
+        stamp = f"{os.getpid()}.{time.monotonic_ns()}"
+        audio_tmp = self.directory / f".{key}.{stamp}.audio.tmp"
+        meta_tmp = self.directory / f".{key}.{stamp}.json.tmp"
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(output, audio_tmp)
+            data = {
+                "bytes": audio_tmp.stat().st_size,
+                "cues": [asdict(c) for c in cues],
+                "chapters": [asdict(c) for c in chapters],
+                "duration": duration,
+                "loudness_lufs": loudness_lufs,
+                "true_peak_dbtp": true_peak_dbtp,
+            }
+            meta_tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            audio_tmp.replace(self.directory / f"{key}.audio")
+            meta_tmp.replace(self.directory / f"{key}.json")
+        except OSError:
+            return
+        finally:
+            for tmp in (audio_tmp, meta_tmp):
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+        self._evict()
+
+    def clear(self) -> None:
+        """Delete every cached render."""
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _evict(self) -> None:
+        """Keep the `KEEP` most recently used renders; sweep stray temporaries."""
+        try:
+            metas = sorted(
+                self.directory.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True
+            )
+            for meta in metas[KEEP:]:
+                meta.unlink(missing_ok=True)
+                meta.with_suffix(".audio").unlink(missing_ok=True)
+            for tmp in self.directory.glob(".*.tmp"):
+                if time.time() - tmp.stat().st_mtime > 3600:
+                    tmp.unlink(missing_ok=True)
+        except OSError:
+            return

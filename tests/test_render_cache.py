@@ -1,0 +1,130 @@
+"""Re-rendering with the cache: nothing changed reuses the file; one change synthesizes one clip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from briefing.cache import ClipCache
+from briefing.model import Clip
+from briefing.pipeline import RenderOptions, RenderResult, ScriptOptions, build_script, render
+from briefing.timeline import Line, Structure
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((REPO / "examples").glob("*.txt"))
+FAKE = ScriptOptions(engine="fake")
+STRUCTURE = Structure(date=dt.date(2026, 5, 1))
+
+
+def _copy_examples(directory: Path) -> list[str]:
+    directory.mkdir()
+    for path in EXAMPLES:
+        shutil.copy(path, directory / path.name)
+    return [str(directory / path.name) for path in EXAMPLES]
+
+
+def _render(sources: list[str], out: Path, cache: Path) -> tuple[RenderResult, bytes, str]:
+    options = RenderOptions(
+        output=out, structure=STRUCTURE, cache_dir=cache, transcripts=(out.with_suffix(".vtt"),)
+    )
+    result = render(build_script(sources, FAKE), options, "fake")
+    return result, out.read_bytes(), out.with_suffix(".vtt").read_text(encoding="utf-8")
+
+
+def test_warm_render_synthesizes_and_encodes_nothing(tmp_path: Path) -> None:
+    sources = _copy_examples(tmp_path / "articles")
+    cold, cold_audio, cold_vtt = _render(sources, tmp_path / "cold.mp3", tmp_path / "cache")
+    warm, warm_audio, warm_vtt = _render(sources, tmp_path / "warm.mp3", tmp_path / "cache")
+    assert cold.clips_synthesized > 0 and not cold.reused_output
+    assert warm.clips_synthesized == 0 and warm.reused_output
+    assert warm_audio == cold_audio
+    assert warm_vtt == cold_vtt
+    assert warm.duration == cold.duration
+
+
+def test_one_changed_sentence_synthesizes_one_clip(tmp_path: Path) -> None:
+    sources = _copy_examples(tmp_path / "articles")
+    _render(sources, tmp_path / "a.mp3", tmp_path / "cache")
+    first = Path(sources[0])
+    text = first.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    body = next(i for i, line in enumerate(lines) if i > 0 and len(line.split()) > 8)
+    lines[body] = lines[body].rstrip() + " Officials added one more detail on Tuesday."
+    first.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    changed, audio, vtt = _render(sources, tmp_path / "b.mp3", tmp_path / "cache")
+    assert changed.clips_synthesized == 1
+    assert not changed.reused_output
+    assert "Officials added one more detail on Tuesday." in vtt
+    assert audio != (tmp_path / "a.mp3").read_bytes()
+
+
+def test_cache_clear_drops_finished_renders(tmp_path: Path) -> None:
+    sources = _copy_examples(tmp_path / "articles")
+    _render(sources, tmp_path / "a.mp3", tmp_path / "cache")
+    ClipCache(tmp_path / "cache").clear()
+    again, _, _ = _render(sources, tmp_path / "b.mp3", tmp_path / "cache")
+    assert not again.reused_output
+    assert again.clips_synthesized > 0
+
+
+def test_no_cache_never_reuses(tmp_path: Path) -> None:
+    sources = _copy_examples(tmp_path / "articles")
+    for name in ("a.mp3", "b.mp3"):
+        options = RenderOptions(output=tmp_path / name, structure=STRUCTURE, use_cache=False)
+        result = render(build_script(sources, FAKE), options, "fake")
+        assert not result.reused_output
+        assert result.clips_synthesized > 0
+
+
+def test_story_sections_are_reused_when_the_render_cache_misses(tmp_path: Path) -> None:
+    sources = _copy_examples(tmp_path / "articles")
+    cold, cold_audio, cold_vtt = _render(sources, tmp_path / "a.mp3", tmp_path / "cache")
+    assert cold.sections_encoded == len(sources)  # one section per story
+    shutil.rmtree(tmp_path / "cache" / "renders")
+    again, audio, vtt = _render(sources, tmp_path / "b.mp3", tmp_path / "cache")
+    assert not again.reused_output
+    assert again.clips_synthesized == 0 and again.sections_encoded == 0
+    assert audio == cold_audio and vtt == cold_vtt
+
+
+def test_one_changed_sentence_reencodes_one_story(tmp_path: Path) -> None:
+    sources = _copy_examples(tmp_path / "articles")
+    _render(sources, tmp_path / "a.mp3", tmp_path / "cache")
+    last = Path(sources[-1])
+    last.write_text(
+        last.read_text(encoding="utf-8").rstrip() + "\n\nOfficials gave no further details.\n",
+        encoding="utf-8",
+    )
+    changed, _, _ = _render(sources, tmp_path / "b.mp3", tmp_path / "cache")
+    assert changed.clips_synthesized == 1
+    assert changed.sections_encoded == 1
+
+
+def test_sections_cut_only_between_stories() -> None:
+    from briefing.encode_sections import split_sections
+    from briefing.model import Pause, SpokenItem
+    from briefing.pipeline import SAMPLE_RATE
+    from briefing.timeline import plan_briefing
+
+    script = build_script([str(p) for p in EXAMPLES], FAKE)
+    plan = plan_briefing(
+        script.stories, script.cast, script.config.pauses, STRUCTURE, 175, script.lexicon
+    )
+    fake = Clip(b"\1\0" * SAMPLE_RATE, SAMPLE_RATE)
+    timeline = [
+        SpokenItem(fake, i.text, i.speaker, i.utterance.voice.id, i.story)
+        if isinstance(i, Line)
+        else i
+        for i in plan
+    ]
+    sections = split_sections(timeline)
+    assert len(sections) == len(script.stories)
+    for k, section in enumerate(sections):
+        stories = {i.story for i in section if isinstance(i, SpokenItem) and i.story >= 0}
+        assert stories == {k}
+        assert isinstance(section[-1], Pause) or k == len(sections) - 1
+        assert isinstance(section[0], Pause) or k == 0
+    planned = sum(i.ms for i in timeline if isinstance(i, Pause))
+    cut = sum(i.ms for s in sections for i in s if isinstance(i, Pause))
+    assert planned - cut == 65 * (len(sections) - 1)  # the join adds 52-78 ms back
