@@ -23,16 +23,8 @@ from briefing import __version__
 from briefing.errors import BriefingError, ConfigError
 from briefing.ingest import IngestOptions
 from briefing.model import Tags
-from briefing.pipeline import (
-    Progress,
-    RenderOptions,
-    RenderResult,
-    ScriptOptions,
-    build_script,
-    check_outputs,
-    load_config,
-    render,
-)
+from briefing.pipeline import ScriptOptions, build_script, check_outputs, load_config
+from briefing.render import Progress, RenderOptions, RenderResult, render
 from briefing.timeline import Structure, Transition
 
 app = typer.Typer(

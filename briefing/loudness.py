@@ -3,10 +3,8 @@
 Measurement is ITU-R BS.1770 with pyloudnorm's K-weighting filters and gating constants (checked
 against `pyloudnorm.Meter` in the tests), run over int16 PCM in ~3 s chunks so no full-length
 float copy is made. Long briefings are measured on an even sample of chunks (20 minutes' worth:
-speech loudness is steady, the estimate lands within ~0.1 LU). True peak uses 4x polyphase
-interpolation next to loud samples only, the only places it can exceed the ceiling. The limiter
-is a smooth lookahead gain curve, never clipping. Heavy loops run on threads (numpy and scipy
-release the GIL).
+speech loudness is steady, the estimate lands within ~0.1 LU). True peaks and the limiter are in
+`limiter`. Heavy loops run on threads (numpy and scipy release the GIL).
 """
 
 from __future__ import annotations
@@ -21,9 +19,9 @@ from typing import TypeVar
 import numpy as np
 import pyloudnorm
 from numpy.typing import NDArray
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import firwin, sosfilt
+from scipy.signal import sosfilt
 
+from briefing.limiter import BLOCK, TAPS_PER_PHASE, block_peaks, limiter_gain
 from briefing.model import Briefing, Clip, SpokenItem, TimelineItem
 
 F32 = NDArray[np.float32]
@@ -46,7 +44,6 @@ MEASURE_SECONDS = 1200.0
 """Audio measured exactly; longer briefings are measured on an even sample of this much."""
 VOICE_SAMPLE_SECONDS = 120.0
 """Audio per voice measured by `level_voices` (an even sample of its clips)."""
-_OVERSAMPLE, _TAPS_PER_PHASE, _BLOCK = 4, 16, 32
 
 
 @dataclass(frozen=True)
@@ -146,70 +143,6 @@ def integrated_loudness(pcm: bytes, sample_rate: int) -> float:
     return _loudness(_segments(x, sample_rate, float("inf")), sample_rate)
 
 
-@functools.cache
-def _phases() -> F32:
-    """Interpolation filters for the 3 in-between points of 4x oversampling, shape (taps, 3)."""
-    h = firwin(_OVERSAMPLE * _TAPS_PER_PHASE, 1 / _OVERSAMPLE, window=("kaiser", 5.0))
-    h *= _OVERSAMPLE
-    # Column p-1 interpolates at t = k + p/4 from samples k-7 .. k+8.
-    cols = [h[_OVERSAMPLE - p :: _OVERSAMPLE][::-1] for p in (1, 2, 3)]
-    return np.stack(cols, axis=1).astype(np.float32)
-
-
-def block_peaks(y: F32, near: float) -> F32:
-    """True peak per 32-sample block: max |y|, raised by 4x-interpolated peaks near loud samples."""
-    a = np.abs(y)
-    full, nb = len(y) // _BLOCK, -(-len(y) // _BLOCK)
-    peaks = np.empty(nb, dtype=np.float32)
-    peaks[:full] = a[: full * _BLOCK].reshape(full, _BLOCK).max(axis=1)
-    if nb > full:
-        peaks[full] = a[full * _BLOCK :].max()
-    if nb and peaks.max() > near:
-        loud = np.flatnonzero(a > near)
-        half = _TAPS_PER_PHASE // 2
-        loud = loud[(loud >= half - 1) & (loud < len(y) - half)]
-        windows = y[loud[:, None] + np.arange(1 - half, half + 1)]
-        # A peak between samples n and n+1 is charged to n's block; the limiter's window
-        # covers the neighbouring block too.
-        between = np.abs(windows @ _phases()).max(axis=1)
-        ids = loud // _BLOCK  # sorted: reduce each block's run at once (ufunc.at is slow)
-        first = np.flatnonzero(np.concatenate([[True], ids[1:] != ids[:-1]]))
-        if len(first):
-            runs = np.maximum.reduceat(between, first)
-            np.maximum(peaks[ids[first]], runs, out=runs)
-            peaks[ids[first]] = runs
-    return peaks
-
-
-def limiter_gain(y: F32, peaks: F32, ceiling: float, sample_rate: int) -> None:
-    """Scale `y` in place by a smooth gain keeping gain * peak <= ceiling (5 ms ahead, 30 ms)."""
-    want = np.float32(ceiling) / np.maximum(peaks, np.float32(1e-9))
-    np.minimum(want, np.float32(1), out=want)
-    ahead = max(2, round(0.005 * sample_rate / _BLOCK))
-    hold = max(ahead, round(0.030 * sample_rate / _BLOCK))
-    size = hold + ahead + 1
-    # Window [b-hold, b+ahead]; averaging over +-(ahead-1) blocks and interpolating linearly
-    # between block centres never exceeds any sample's own limit (a convex mix of minima that
-    # each cover it).
-    held = minimum_filter1d(want, size=size, origin=hold - size // 2, mode="nearest")
-    smooth = np.minimum(uniform_filter1d(held, size=2 * ahead - 1, mode="nearest"), 1)
-    left = np.concatenate([smooth[:1], smooth[:-1]])
-    right = np.concatenate([smooth[1:], smooth[-1:]])
-    # Only blocks whose gain (or a neighbour's) is below 1 are touched.
-    blocks = np.flatnonzero(np.minimum(np.minimum(left, right), smooth) < 1)
-    if len(blocks) == 0:
-        return
-    t = (np.arange(_BLOCK, dtype=np.float32) - (_BLOCK - 1) / 2) / _BLOCK  # -0.48 .. 0.48
-    c, lo, hi = smooth[blocks, None], left[blocks, None], right[blocks, None]
-    gains = np.where(t < 0, c + (c - lo) * t, c + (hi - c) * t)
-    full = len(y) // _BLOCK
-    inner = blocks[blocks < full]
-    view = y[: full * _BLOCK].reshape(full, _BLOCK)
-    view[inner] *= gains[: len(inner)]
-    if len(inner) < len(blocks):  # the last, partial block
-        y[full * _BLOCK :] *= gains[-1, : len(y) - full * _BLOCK]
-
-
 def _gain_chunk(
     x: I16, dst: I16 | None, start: int, size: int, g: float, ceiling: float, sample_rate: int
 ) -> tuple[float, F64]:
@@ -217,7 +150,7 @@ def _gain_chunk(
 
     Works in int16 units (ceiling scaled to match) to save passes over the data.
     """
-    pad = -(-(round(0.040 * sample_rate) + 2 * _BLOCK + _TAPS_PER_PHASE) // _BLOCK) * _BLOCK
+    pad = -(-(round(0.040 * sample_rate) + 2 * BLOCK + TAPS_PER_PHASE) // BLOCK) * BLOCK
     a, z = max(0, start - pad), min(len(x), start + size + pad)
     y = np.multiply(x[a:z], np.float32(g), dtype=np.float32)  # convert and scale in one pass
     c0, c1 = start - a, start - a + min(size, len(x) - start)  # c0 is block-aligned
@@ -226,7 +159,7 @@ def _gain_chunk(
     step = _step(sample_rate)
     ratio = np.ones(-(-(c1 - c0) // step))
     peaks = block_peaks(y, near)
-    top = float(peaks[c0 // _BLOCK : -(-c1 // _BLOCK)].max(initial=0.0))
+    top = float(peaks[c0 // BLOCK : -(-c1 // BLOCK)].max(initial=0.0))
     if peaks.max(initial=0.0) > top_lin:
         n = (c1 - c0) // step * step
         rows = y[c0 : c0 + n].reshape(-1, step)

@@ -1,49 +1,24 @@
-"""The pipeline: sources → script (stories, cast) → audio file and transcripts.
+"""The pipeline's first half: sources → script (stories, cast); `briefing.render` makes the audio.
 
-Nothing here prints; progress is reported through a callback the CLI turns into a bar.
+Nothing here prints.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefing.cache import clip_key
 from briefing.cast import CastConfig, assign_voices, load_cast_config, validate_voices
-from briefing.engines import check_engine, close_matches, engine_version, voice_exists
+from briefing.engines import check_engine, close_matches, voice_exists
 from briefing.ingest import IngestOptions, load_articles
 from briefing.lexicon import Lexicon, load_lexicon
-from briefing.model import (
-    Briefing,
-    Cast,
-    Chapter,
-    Cue,
-    Gender,
-    SegmentKind,
-    SpokenItem,
-    Story,
-    Tags,
-    TimelineItem,
-    Utterance,
-)
+from briefing.model import Cast, Gender, SegmentKind, Story
 from briefing.normalize import to_spoken
-from briefing.render_cache import CachedRender, KeyedItem, RenderCache, render_key
-from briefing.timeline import Line, PlanItem, Structure, plan_briefing
 
 if TYPE_CHECKING:
-    from briefing.cache import ClipCache
-    from briefing.encode_sections import Joined, SectionStats
-
-GAIN_STEP_DB = 0.25
-"""The briefing's gain is rounded to this, so a small edit leaves the other stories' audio as is."""
-SAMPLE_RATE = 22050
-"""The briefing's sample rate (eSpeak's own; stitch resamples any clip that differs)."""
-
-Progress = Callable[[str, int, int], None]
-"""progress(stage, done, total): stage is "synthesizing" or "encoding"."""
+    from briefing.render import RenderOptions
 
 
 @dataclass(frozen=True)
@@ -65,42 +40,6 @@ class Script:
     cast: Cast
     config: CastConfig
     lexicon: Lexicon
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    """How the script becomes audio."""
-
-    output: Path
-    rate: int = 175
-    jobs: int | None = None
-    cache_dir: Path | None = None
-    use_cache: bool = True
-    structure: Structure = field(default_factory=Structure)
-    pause_overrides: dict[str, int] = field(default_factory=dict)
-    loudness: float = -16.0
-    tags: Tags = field(default_factory=lambda: Tags(title="News Briefing"))
-    transcripts: tuple[Path, ...] = ()
-    chapters: Path | None = None
-
-
-@dataclass(frozen=True)
-class RenderResult:
-    """What a render made, for the CLI's summary."""
-
-    output: Path
-    duration: float
-    stories: int
-    voices: dict[str, str]
-    loudness_lufs: float
-    true_peak_dbtp: float
-    files: tuple[Path, ...]
-    clips_synthesized: int = 0
-    """Clips the engine made in this render (the rest came from the clip cache)."""
-    reused_output: bool = False
-    """The audio was a finished render from the cache: nothing was stitched or encoded."""
-    sections_encoded: int = 0
-    """MP3 story sections encoded in this render (the rest came from the section cache)."""
 
 
 def load_config(options: ScriptOptions) -> CastConfig:
@@ -147,203 +86,3 @@ def check_outputs(options: RenderOptions) -> None:
     check_output(options.output)
     for path in (*options.transcripts, *([options.chapters] if options.chapters else [])):
         check_transcript_path(path)
-
-
-def render(
-    script: Script, options: RenderOptions, engine: str, progress: Progress | None = None
-) -> RenderResult:
-    """Synthesize, stitch, level and encode the script; write transcripts and chapters."""
-    from briefing.cache import ClipCache
-
-    pauses = replace(script.config.pauses, **options.pause_overrides)
-    plan = plan_briefing(
-        script.stories, script.cast, pauses, options.structure, options.rate, script.lexicon
-    )
-    plan = [item for item in plan if not isinstance(item, Line) or _has_words(item)]
-    lines = [item for item in plan if isinstance(item, Line)]
-    unique = list(dict.fromkeys(line.utterance for line in lines))
-    cache = ClipCache(options.cache_dir) if options.use_cache else None
-    renders = key = None
-    if cache is not None:
-        renders = RenderCache(cache.directory)
-        key = _render_key(plan, options, engine)
-        hit = renders.get(key)
-        if hit is not None:
-            written = _reuse(hit, options)
-            return _result(script, options, hit.duration, hit.loudness_lufs,
-                           hit.true_peak_dbtp, written, 0, reused=True)  # fmt: skip
-    # Imported only now: a reused render needs none of numpy, scipy, pyloudnorm or lameenc.
-    from briefing.encode import write_audio, write_mp3
-    from briefing.encode_sections import SectionStats, split_sections
-    from briefing.loudness import LoudnessReport, level_voices, normalize
-    from briefing.stitch import stitch
-    from briefing.synth import SynthStats, synthesize_all
-
-    first_label: dict[Utterance, str] = {}
-    for line in lines:
-        first_label.setdefault(line.utterance, line.label)
-    labels = [first_label[u] for u in unique]
-    stats = SynthStats()
-    clips = synthesize_all(
-        unique,
-        engine=engine,
-        jobs=options.jobs,
-        cache=cache,
-        labels=labels,
-        progress=(lambda done, total: progress("synthesizing", done, total)) if progress else None,
-        stats=stats,
-    )
-    clip_of = dict(zip(unique, clips, strict=True))
-    del clips
-    timeline: list[TimelineItem] = [
-        item
-        if not isinstance(item, Line)
-        else SpokenItem(
-            clip_of[item.utterance], item.text, item.speaker, item.utterance.voice.id, item.story
-        )
-        for item in plan
-    ]
-    del clip_of
-    if progress:
-        progress("encoding", 0, 1)
-    sections = SectionStats()
-    if options.output.suffix.lower() == ".mp3":
-        parts = [stitch(section) for section in split_sections(level_voices(timeline))]
-        del timeline
-        joined = _encode_mp3(parts, options, cache, sections)
-        del parts
-        write_mp3(joined.mp3, options.output, options.tags, joined.timing.chapters)
-        briefing, duration = joined.timing, joined.duration
-        report = LoudnessReport(joined.loudness_lufs, joined.true_peak_dbtp, 0.0)
-    else:
-        # Drop each full-length copy as soon as the next exists: the clips once stitched, the
-        # stitched PCM once normalized (peak memory is about two copies of the briefing's PCM).
-        stitched = stitch(level_voices(timeline))
-        del timeline
-        briefing, report = normalize(stitched, options.loudness)
-        del stitched
-        write_audio(briefing, options.output, options.tags, jobs=options.jobs or 2)
-        duration = briefing.duration
-        briefing = dataclasses.replace(briefing, pcm=b"")
-    written = [options.output, *_write_texts(briefing.cues, briefing.chapters, options)]
-    if renders is not None and key is not None:
-        renders.put(
-            key,
-            options.output,
-            briefing.cues,
-            briefing.chapters,
-            duration=duration,
-            loudness_lufs=report.integrated_lufs,
-            true_peak_dbtp=report.true_peak_dbtp,
-        )
-    if progress:
-        progress("encoding", 1, 1)
-    return _result(script, options, duration, report.integrated_lufs, report.true_peak_dbtp,
-                   written, stats.synthesized, reused=False, sections=sections.encoded)  # fmt: skip
-
-
-def _encode_mp3(
-    parts: list[Briefing], options: RenderOptions, cache: ClipCache | None, stats: SectionStats
-) -> Joined:
-    """Level the briefing as a whole, then encode (or reuse) each story's MP3 section."""
-    from briefing.encode_sections import SectionCache, encode_sections
-    from briefing.loudness import target_gain
-
-    whole = b"".join(p.pcm for p in parts)  # measured once, then dropped
-    gain, ceiling = target_gain(whole, SAMPLE_RATE, options.loudness, -1.0, GAIN_STEP_DB)
-    del whole
-    sections = SectionCache(cache.directory) if cache is not None else None
-    return encode_sections(parts, gain, ceiling, sections, jobs=options.jobs or 2, stats=stats)
-
-
-def _render_key(plan: Sequence[PlanItem], options: RenderOptions, engine: str) -> str:
-    """The render cache's key for this plan and these output settings."""
-    version = engine_version(engine)
-    keys: dict[Utterance, str] = {}
-    items: list[KeyedItem] = []
-    for item in plan:
-        if isinstance(item, Line):
-            u = item.utterance
-            if u not in keys:
-                keys[u] = clip_key(engine, version, u)
-            items.append((keys[u], item.text, item.speaker, u.voice.id, item.story))
-        else:
-            items.append(item)
-    return render_key(
-        items,
-        extension=options.output.suffix,
-        loudness=options.loudness,
-        tags=options.tags,
-        sample_rate=SAMPLE_RATE,
-    )
-
-
-def _reuse(hit: CachedRender, options: RenderOptions) -> list[Path]:
-    """Copy a cached render into place atomically and write its transcripts and chapters."""
-    import shutil
-
-    from briefing.atomic import atomic_path
-    from briefing.errors import EncodeError
-
-    try:
-        with atomic_path(options.output) as tmp:
-            shutil.copyfile(hit.audio, tmp)
-    except OSError as e:
-        raise EncodeError(f"{options.output}: cannot write audio: {e.strerror or e}") from e
-    return [options.output, *_write_texts(hit.cues, hit.chapters, options)]
-
-
-def _write_texts(
-    cues: tuple[Cue, ...], chapters: tuple[Chapter, ...], options: RenderOptions
-) -> list[Path]:
-    """Write every transcript and the chapters file; return their paths."""
-    from briefing.transcript import write_chapters, write_transcript
-
-    timed = Briefing(pcm=b"", sample_rate=SAMPLE_RATE, cues=cues, chapters=chapters)
-    written: list[Path] = []
-    for path in options.transcripts:
-        write_transcript(timed, path)
-        written.append(path)
-    if options.chapters:
-        write_chapters(timed, options.chapters)
-        written.append(options.chapters)
-    return written
-
-
-def _result(
-    script: Script,
-    options: RenderOptions,
-    duration: float,
-    loudness: float,
-    peak: float,
-    files: list[Path],
-    synthesized: int,
-    *,
-    reused: bool,
-    sections: int = 0,
-) -> RenderResult:
-    """The render's summary for the CLI."""
-    voices = {"Narrator": script.cast.narrator.id}
-    voices.update({name: voice.id for name, voice in script.cast.speakers.items()})
-    if any(
-        s.kind is SegmentKind.QUOTE and not s.speaker for st in script.stories for s in st.segments
-    ):
-        voices["(unattributed)"] = script.cast.unattributed.id
-    return RenderResult(
-        output=options.output,
-        duration=duration,
-        stories=len(script.stories),
-        voices=voices,
-        loudness_lufs=loudness,
-        true_peak_dbtp=peak,
-        files=tuple(files),
-        clips_synthesized=synthesized,
-        reused_output=reused,
-        sections_encoded=sections,
-    )
-
-
-def _has_words(line: Line) -> bool:
-    # A piece that is only punctuation (a lone dash, an ellipsis) has nothing to say; eSpeak
-    # would return silence that fails clip verification.
-    return any(ch.isalnum() for ch in line.utterance.text)

@@ -10,13 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.signal import resample_poly
 
+from briefing.limiter import block_peaks, limiter_gain
 from briefing.loudness import (
     VOICE_LEVEL_LUFS,
     VOICE_LEVEL_RANGE,
-    block_peaks,
     integrated_loudness,
     level_voices,
-    limiter_gain,
     normalize,
 )
 from briefing.model import Briefing, Pause, SpokenItem, TimelineItem

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from briefing.engines import create_engine
 from briefing.model import ChapterStart, Chime, Pause
-from briefing.pipeline import RenderOptions, ScriptOptions, build_script, render
+from briefing.pipeline import ScriptOptions, build_script
+from briefing.render import RenderOptions, render
 from briefing.timeline import Line, Structure, Transition, plan_briefing
 
 REPO = Path(__file__).resolve().parent.parent

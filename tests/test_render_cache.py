@@ -8,7 +8,8 @@ from pathlib import Path
 
 from briefing.cache import ClipCache
 from briefing.model import Clip
-from briefing.pipeline import RenderOptions, RenderResult, ScriptOptions, build_script, render
+from briefing.pipeline import ScriptOptions, build_script
+from briefing.render import RenderOptions, RenderResult, render
 from briefing.timeline import Line, Structure
 
 REPO = Path(__file__).resolve().parent.parent
@@ -104,7 +105,7 @@ def test_one_changed_sentence_reencodes_one_story(tmp_path: Path) -> None:
 def test_sections_cut_only_between_stories() -> None:
     from briefing.encode_sections import split_sections
     from briefing.model import Pause, SpokenItem
-    from briefing.pipeline import SAMPLE_RATE
+    from briefing.render import SAMPLE_RATE
     from briefing.timeline import plan_briefing
 
     script = build_script([str(p) for p in EXAMPLES], FAKE)
