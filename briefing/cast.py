@@ -117,6 +117,21 @@ def _pick(pool: list[Voice], taken: set[str], name: str, gender: Gender) -> Voic
     return free[0] if free else order[0]
 
 
+def parse_pause_overrides(values: Sequence[str]) -> dict[str, int]:
+    """Parse `--pause NAME=MS` values into pause overrides."""
+    known = {f.name for f in fields(Pauses)}
+    pauses: dict[str, int] = {}
+    for value in values:
+        name, _, ms = value.partition("=")
+        if name not in known or not ms.isdigit() or int(ms) > 10_000:
+            raise ConfigError(
+                f"--pause {value!r}: expected NAME=MS with NAME one of {', '.join(sorted(known))}"
+                " and MS 0-10000"
+            )
+        pauses[name] = int(ms)
+    return pauses
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")

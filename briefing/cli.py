@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
@@ -20,11 +18,13 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 
 from briefing import __version__
+from briefing.cast import parse_pause_overrides
 from briefing.errors import BriefingError, ConfigError
 from briefing.ingest import IngestOptions
 from briefing.model import Tags
 from briefing.pipeline import ScriptOptions, build_script, check_outputs, load_config
-from briefing.render import Progress, RenderOptions, RenderResult, render
+from briefing.progress import progress_bar
+from briefing.render import RenderOptions, RenderResult, render
 from briefing.timeline import Structure, Transition
 
 app = typer.Typer(
@@ -182,7 +182,7 @@ def render_command(
             cache_dir=cache_dir,
             use_cache=not no_cache,
             structure=structure,
-            pause_overrides=_parse_pauses(pause or []),
+            pause_overrides=parse_pause_overrides(pause or []),
             loudness=loudness,
             tags=Tags(
                 title=title,
@@ -200,7 +200,7 @@ def render_command(
         check_outputs(options)
         config = load_config(script_options)
         script = build_script(articles, script_options, config)
-        with _progress(quiet) as progress:
+        with progress_bar(quiet) as progress:
             return render(script, options, engine, progress)
 
     result = _guard(run)
@@ -302,24 +302,6 @@ def _parse_date(value: str | None) -> dt.date | None:
         raise ConfigError(f"--date {value!r}: expected YYYY-MM-DD") from None
 
 
-def _parse_pauses(values: list[str]) -> dict[str, int]:
-    from dataclasses import fields
-
-    from briefing.cast import Pauses
-
-    known = {f.name for f in fields(Pauses)}
-    pauses: dict[str, int] = {}
-    for value in values:
-        name, _, ms = value.partition("=")
-        if name not in known or not ms.isdigit() or int(ms) > 10_000:
-            raise ConfigError(
-                f"--pause {value!r}: expected NAME=MS with NAME one of {', '.join(sorted(known))}"
-                " and MS 0-10000"
-            )
-        pauses[name] = int(ms)
-    return pauses
-
-
 def _guard(action: Callable[[], T]) -> T:
     """Run `action`, turning every failure into one line on stderr and an exit code."""
     try:
@@ -338,33 +320,6 @@ def _fail(message: str, code: int) -> NoReturn:
         traceback.print_exc()
     typer.echo(" ".join(message.split()), err=True)
     raise typer.Exit(code)
-
-
-@contextmanager
-def _progress(quiet: bool) -> Iterator[Progress | None]:
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
-    from rich.progress import Progress as Bar
-
-    with Bar(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        tasks: dict[str, object] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
-
-        yield update
 
 
 def _summary(result: RenderResult) -> None:
