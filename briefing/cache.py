@@ -70,6 +70,8 @@ class ClipCache:
         self.max_bytes = max_bytes
         self._clips = self.directory / "clips"
         self._bytes: int | None = None  # total size, scanned lazily on the first put
+        self.reads = 0
+        """Clips read from disk by `get` (a render that reuses story sections reads few)."""
 
     def _path(self, key: str) -> Path:
         return self._clips / key[:2] / f"{key}.clip"
@@ -79,6 +81,7 @@ class ClipCache:
         path = self._path(key)
         try:
             with path.open("rb") as entry:
+                self.reads += 1
                 header = entry.read(_HEADER.size)
                 pcm = entry.read()  # read apart from the header: no second copy of the PCM
         except OSError:
@@ -113,6 +116,39 @@ class ClipCache:
             self._bytes += _HEADER.size + len(clip.pcm)
         if self._bytes > self.max_bytes:
             self._bytes = self._evict(int(self.max_bytes * 0.9))
+
+    def has(self, key: str) -> bool:
+        """Whether a complete entry for `key` is present (its header is checked, not its PCM)."""
+        path = self._path(key)
+        try:
+            with path.open("rb") as entry:
+                header = entry.read(_HEADER.size)
+            size = path.stat().st_size
+        except OSError:
+            return False
+        if len(header) != _HEADER.size:
+            return False
+        magic, _, length = _HEADER.unpack(header)
+        return bool(magic == _MAGIC and size == _HEADER.size + length)
+
+    def get_stats(self, key: str) -> bytes | None:
+        """The clip's statistics side file (see `clip_stats`), or None."""
+        try:
+            return self._path(key).with_suffix(".stats").read_bytes()
+        except OSError:
+            return None
+
+    def put_stats(self, key: str, data: bytes) -> None:
+        """Store the clip's statistics side file atomically (best effort)."""
+        path = self._path(key).with_suffix(".stats")
+        tmp = path.with_name(f".{key}.{os.getpid()}.{time.monotonic_ns()}.stats.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
     def info(self) -> CacheInfo:
         """Number of entries and bytes used."""
@@ -159,5 +195,7 @@ class ClipCache:
                 break
             with contextlib.suppress(OSError):
                 path.unlink()
+            with contextlib.suppress(OSError):
+                path.with_suffix(".stats").unlink()
             total -= size
         return total

@@ -22,7 +22,7 @@ import hashlib
 import os
 import struct
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -161,16 +161,42 @@ def encode_sections(
     stats: SectionStats | None = None,
 ) -> Joined:
     """Gain, limit and encode each stitched section (cache first); join them gaplessly."""
+    sr = parts[0].sample_rate
+    settings = section_settings(gain_db, ceiling_db, sr)
+    keys = [hashlib.sha256(_FORMAT + settings + p.pcm).hexdigest() for p in parts]
+    return encode_keyed(keys, parts, lambda i: parts[i].pcm, gain_db, ceiling_db, cache,
+                        jobs=jobs, stats=stats)  # fmt: skip
+
+
+def section_settings(gain_db: float, ceiling_db: float, sample_rate: int) -> bytes:
+    """What, besides its audio, shapes an encoded section: gain, ceiling, encoder, rate."""
+    return f"{gain_db:.3f}|{ceiling_db:.3f}|{BITRATE_KBPS}|{QUALITY}|{sample_rate}".encode()
+
+
+def encode_keyed(
+    keys: Sequence[str],
+    timings: Sequence[Briefing],
+    pcm_of: Callable[[int], bytes],
+    gain_db: float,
+    ceiling_db: float,
+    cache: SectionCache | None,
+    *,
+    jobs: int = 2,
+    stats: SectionStats | None = None,
+) -> Joined:
+    """Encode (or take from the cache under `keys[i]`) each section and join them gaplessly.
+
+    `timings[i]` holds section i's cues and chapters (its PCM is not used); `pcm_of(i)` makes
+    its stitched, levelled PCM and is called only for sections the cache does not have.
+    """
     from briefing.loudness import _loudness, _step_energies, apply_gain
 
+    parts = timings
     sr = parts[0].sample_rate
-    settings = f"{gain_db:.3f}|{ceiling_db:.3f}|{BITRATE_KBPS}|{QUALITY}|{sr}".encode()
-    keys = [hashlib.sha256(_FORMAT + settings + p.pcm).hexdigest() for p in parts]
     found = [cache.get(k) if cache is not None else None for k in keys]
 
     def make(i: int) -> Section:
-        part = parts[i]
-        x = np.frombuffer(part.pcm, dtype="<i2")
+        x = np.frombuffer(pcm_of(i), dtype="<i2")
         pcm, peak_db, _ = apply_gain(x, gain_db, ceiling_db, sr, jobs=1)
         steps = _step_energies([np.frombuffer(pcm, dtype="<i2")], sr)
         mp3, frames = _encode_part(pcm, sr)

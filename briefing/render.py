@@ -8,7 +8,6 @@ Nothing here prints; progress is reported through a callback the CLI turns into 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,17 +20,13 @@ from briefing.model import (
     Chapter,
     Cue,
     SegmentKind,
-    SpokenItem,
     Tags,
-    TimelineItem,
     Utterance,
 )
 from briefing.render_cache import CachedRender, KeyedItem, RenderCache, render_key
 from briefing.timeline import Line, PlanItem, Structure, plan_briefing
 
 if TYPE_CHECKING:
-    from briefing.cache import ClipCache
-    from briefing.encode_sections import Joined, SectionStats
     from briefing.pipeline import Script
 
 GAIN_STEP_DB = 0.25
@@ -77,6 +72,8 @@ class RenderResult:
     """The audio was a finished render from the cache: nothing was stitched or encoded."""
     sections_encoded: int = 0
     """MP3 story sections encoded in this render (the rest came from the section cache)."""
+    clips_read: int = 0
+    """Clips read from the clip cache (an MP3 render reads only the clips of changed stories)."""
 
 
 def render(
@@ -103,58 +100,32 @@ def render(
             return _result(script, options, hit.duration, hit.loudness_lufs,
                            hit.true_peak_dbtp, written, 0, reused=True)  # fmt: skip
     # Imported only now: a reused render needs none of numpy, scipy, pyloudnorm or lameenc.
-    from briefing.encode import write_audio, write_mp3
-    from briefing.encode_sections import SectionStats, split_sections
-    from briefing.loudness import LoudnessReport, level_voices, normalize
-    from briefing.stitch import stitch
-    from briefing.synth import SynthStats, synthesize_all
+    from briefing.encode import write_mp3
+    from briefing.encode_sections import SectionStats
+    from briefing.loudness import LoudnessReport
+    from briefing.synth import SynthStats
 
-    first_label: dict[Utterance, str] = {}
-    for line in lines:
-        first_label.setdefault(line.utterance, line.label)
-    labels = [first_label[u] for u in unique]
     stats = SynthStats()
-    clips = synthesize_all(
-        unique,
-        engine=engine,
-        jobs=options.jobs,
-        cache=cache,
-        labels=labels,
-        progress=(lambda done, total: progress("synthesizing", done, total)) if progress else None,
-        stats=stats,
-    )
-    clip_of = dict(zip(unique, clips, strict=True))
-    del clips
-    timeline: list[TimelineItem] = [
-        item
-        if not isinstance(item, Line)
-        else SpokenItem(
-            clip_of[item.utterance], item.text, item.speaker, item.utterance.voice.id, item.story
-        )
-        for item in plan
-    ]
-    del clip_of
-    if progress:
-        progress("encoding", 0, 1)
     sections = SectionStats()
-    if options.output.suffix.lower() == ".mp3":
-        parts = [stitch(section) for section in split_sections(level_voices(timeline))]
-        del timeline
-        joined = _encode_mp3(parts, options, cache, sections)
-        del parts
-        write_mp3(joined.mp3, options.output, options.tags, joined.timing.chapters)
-        briefing, duration = joined.timing, joined.duration
-        report = LoudnessReport(joined.loudness_lufs, joined.true_peak_dbtp, 0.0)
+    is_mp3 = options.output.suffix.lower() == ".mp3"
+    keyed = None
+    if is_mp3 and cache is not None:
+        from briefing.render_keyed import render_keyed
+
+        on_synth = (lambda done, total: progress("synthesizing", done, total)) if progress else None
+        keyed = render_keyed(plan, options, engine, cache, SAMPLE_RATE, GAIN_STEP_DB,
+                             on_synth, stats, sections)  # fmt: skip
+    if keyed is not None:
+        if progress:
+            progress("encoding", 0, 1)
+        write_mp3(keyed.mp3, options.output, options.tags, keyed.timing.chapters)
+        briefing, duration = keyed.timing, keyed.duration
+        report = LoudnessReport(keyed.loudness_lufs, keyed.true_peak_dbtp, 0.0)
     else:
-        # Drop each full-length copy as soon as the next exists: the clips once stitched, the
-        # stitched PCM once normalized (peak memory is about two copies of the briefing's PCM).
-        stitched = stitch(level_voices(timeline))
-        del timeline
-        briefing, report = normalize(stitched, options.loudness)
-        del stitched
-        write_audio(briefing, options.output, options.tags, jobs=options.jobs or 2)
-        duration = briefing.duration
-        briefing = dataclasses.replace(briefing, pcm=b"")
+        from briefing.render_pcm import render_pcm
+
+        briefing, duration, report = render_pcm(plan, lines, unique, options, engine, cache,
+                                                 progress, stats, sections)  # fmt: skip
     written = [options.output, *_write_texts(briefing.cues, briefing.chapters, options)]
     if renders is not None and key is not None:
         renders.put(
@@ -169,21 +140,8 @@ def render(
     if progress:
         progress("encoding", 1, 1)
     return _result(script, options, duration, report.integrated_lufs, report.true_peak_dbtp,
-                   written, stats.synthesized, reused=False, sections=sections.encoded)  # fmt: skip
-
-
-def _encode_mp3(
-    parts: list[Briefing], options: RenderOptions, cache: ClipCache | None, stats: SectionStats
-) -> Joined:
-    """Level the briefing as a whole, then encode (or reuse) each story's MP3 section."""
-    from briefing.encode_sections import SectionCache, encode_sections
-    from briefing.loudness import target_gain
-
-    whole = b"".join(p.pcm for p in parts)  # measured once, then dropped
-    gain, ceiling = target_gain(whole, SAMPLE_RATE, options.loudness, -1.0, GAIN_STEP_DB)
-    del whole
-    sections = SectionCache(cache.directory) if cache is not None else None
-    return encode_sections(parts, gain, ceiling, sections, jobs=options.jobs or 2, stats=stats)
+                   written, stats.synthesized, reused=False, sections=sections.encoded,
+                   clips_read=cache.reads if cache is not None else 0)  # fmt: skip
 
 
 def _render_key(plan: Sequence[PlanItem], options: RenderOptions, engine: str) -> str:
@@ -251,6 +209,7 @@ def _result(
     *,
     reused: bool,
     sections: int = 0,
+    clips_read: int = 0,
 ) -> RenderResult:
     """The render's summary for the CLI."""
     voices = {"Narrator": script.cast.narrator.id}
@@ -270,6 +229,7 @@ def _result(
         clips_synthesized=synthesized,
         reused_output=reused,
         sections_encoded=sections,
+        clips_read=clips_read,
     )
 
 

@@ -114,3 +114,35 @@ def stitch(timeline: Sequence[TimelineItem], sample_rate: int = 22050) -> Briefi
     return Briefing(
         pcm=b"".join(parts), sample_rate=sample_rate, cues=tuple(cues), chapters=chapters
     )
+
+
+def lay_out(
+    timeline: Sequence[TimelineItem], samples: Sequence[int], sample_rate: int = 22050
+) -> Briefing:
+    """The cues and chapters `stitch` would time, from each spoken clip's length (no PCM).
+
+    `samples[i]` is the length of the i-th SpokenItem's clip at `sample_rate`.
+    """
+    cues: list[Cue] = []
+    starts: list[tuple[str, int]] = []
+    pos = 0
+    lengths = iter(samples)
+    for item in timeline:
+        if isinstance(item, SpokenItem):
+            n = next(lengths)
+            end = (pos + n) / sample_rate
+            cues.append(Cue(pos / sample_rate, end, item.text, item.speaker, item.story))
+        elif isinstance(item, Pause):
+            n = len(pause_pcm(item.ms, sample_rate)) // 2
+        elif isinstance(item, Chime):
+            n = len(chime_pcm(item.ms, sample_rate)) // 2
+        else:
+            starts.append((item.title, pos))
+            continue
+        pos += n
+    ends = [p for _, p in starts[1:]] + [pos] * bool(starts)
+    chapters = tuple(
+        Chapter(title=title, start=start / sample_rate, end=end / sample_rate)
+        for (title, start), end in zip(starts, ends, strict=True)
+    )
+    return Briefing(pcm=b"", sample_rate=sample_rate, cues=tuple(cues), chapters=chapters)

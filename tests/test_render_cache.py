@@ -129,3 +129,40 @@ def test_sections_cut_only_between_stories() -> None:
     planned = sum(i.ms for i in timeline if isinstance(i, Pause))
     cut = sum(i.ms for s in sections for i in s if isinstance(i, Pause))
     assert planned - cut == 65 * (len(sections) - 1)  # the join adds 52-78 ms back
+
+
+def test_one_changed_sentence_reads_only_that_storys_clips(tmp_path: Path) -> None:
+    sources = _copy_examples(tmp_path / "articles")
+    cold, _, _ = _render(sources, tmp_path / "a.mp3", tmp_path / "cache")
+    assert cold.clips_read == 0  # fresh clips are encoded from memory
+    first = Path(sources[0])
+    lines = first.read_text(encoding="utf-8").splitlines()
+    body = next(i for i, line in enumerate(lines) if i > 0 and len(line.split()) > 8)
+    lines[body] = lines[body].rstrip() + " Officials added one more detail on Tuesday."
+    first.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    changed, _, _ = _render(sources, tmp_path / "b.mp3", tmp_path / "cache")
+    assert changed.clips_synthesized == 1 and changed.sections_encoded == 1
+    # Every clip of the first section (intro and story 1) but the new one, and no other clip.
+    assert changed.clips_read == len(_first_section_utterances(sources)) - 1
+
+
+def _first_section_utterances(sources: list[str]) -> set[object]:
+    from briefing.encode_sections import split_sections
+    from briefing.model import SpokenItem, TimelineItem
+    from briefing.timeline import plan_briefing
+
+    script = build_script(sources, FAKE)
+    plan = plan_briefing(
+        script.stories, script.cast, script.config.pauses, STRUCTURE, 175, script.lexicon
+    )
+    utterance_of: dict[int, object] = {}
+    timeline: list[TimelineItem] = []
+    for i in plan:
+        if isinstance(i, Line):
+            spoken = SpokenItem(Clip(b"", 1), i.text, i.speaker, i.utterance.voice.id, i.story)
+            utterance_of[id(spoken)] = i.utterance
+            timeline.append(spoken)
+        else:
+            timeline.append(i)
+    first = split_sections(timeline)[0]
+    return {utterance_of[id(i)] for i in first if isinstance(i, SpokenItem)}

@@ -1,0 +1,181 @@
+"""Per-clip loudness statistics, so a briefing's gains are found without reading its clips.
+
+For each clip (computed once, kept beside it in the clip cache as `<key>.stats`): its length,
+its K-weighted energy per 100 ms step (as `loudness` measures it) and a histogram of that
+energy over the clip's held true peak (the peak the limiter's window sees, 0.5 dB bins). From
+the histogram, the energy the limiter leaves at any gain is estimated without the audio, so the
+per-voice levelling gains and the briefing's gain come from these statistics alone: the steps of
+the timeline are laid end to end (pauses are silent steps) and gated as BS.1770 does.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.ndimage import maximum_filter1d
+
+from briefing.limiter import BLOCK, block_peaks
+from briefing.loudness import (
+    MAX_LIMITING_DB,
+    VOICE_LEVEL_LUFS,
+    VOICE_LEVEL_RANGE,
+    _k_weighting,
+    _loudness,
+    _step,
+    _step_energies,
+)
+from briefing.model import Clip
+
+F64 = NDArray[np.float64]
+_MAGIC = b"BST1"
+_HEADER = struct.Struct("<4sIQII")  # magic, sample rate, samples, steps, bins
+BIN_DB = 0.5
+LOW_DB = -60.0
+"""Held peaks below this (dBFS) share the first bin: no gain in use lifts them to the ceiling."""
+BINS = int(-LOW_DB / BIN_DB) + 13  # up to +6 dBFS (interpolated peaks can pass full scale)
+
+
+@dataclass(frozen=True)
+class ClipStats:
+    """What the gains need to know about one clip."""
+
+    samples: int
+    sample_rate: int
+    steps: F64
+    """K-weighted energy per 100 ms step (the last, partial step dropped as `loudness` does)."""
+    held: F64
+    """K-weighted energy by held true peak, bin i = [LOW_DB + i * BIN_DB, + BIN_DB) dBFS."""
+
+    def to_bytes(self) -> bytes:
+        """The side-file form."""
+        head = _HEADER.pack(_MAGIC, self.sample_rate, self.samples, len(self.steps), BINS)
+        return head + self.steps.astype("<f8").tobytes() + self.held.astype("<f8").tobytes()
+
+    @staticmethod
+    def from_bytes(data: bytes) -> ClipStats | None:
+        """Parse a side file; None when it is truncated or of another format."""
+        if len(data) < _HEADER.size:
+            return None
+        magic, rate, samples, steps, bins = _HEADER.unpack_from(data)
+        if magic != _MAGIC or bins != BINS or len(data) != _HEADER.size + 8 * (steps + bins):
+            return None
+        body = np.frombuffer(data, dtype="<f8", offset=_HEADER.size)
+        return ClipStats(samples, rate, body[:steps].copy(), body[steps:].copy())
+
+
+def clip_stats(clip: Clip) -> ClipStats:
+    """Measure one clip."""
+    sr = clip.sample_rate
+    x = np.frombuffer(clip.pcm[: len(clip.pcm) // 2 * 2], dtype="<i2")
+    steps = _step_energies([x], sr)
+    held = np.zeros(BINS)
+    if len(x):
+        from scipy.signal import sosfilt
+
+        y = x.astype(np.float32)
+        peaks = block_peaks(y, 32768 * 10 ** (-24 / 20)) / 32768
+        ahead = max(2, round(0.005 * sr / BLOCK))
+        hold = max(ahead, round(0.030 * sr / BLOCK))
+        size = hold + ahead + 1
+        # The limiter's gain at block b follows the largest peak in [b - hold, b + ahead].
+        window = maximum_filter1d(peaks, size=size, origin=hold - size // 2, mode="nearest")
+        k = sosfilt(_k_weighting(sr), y).astype(np.float64)
+        sq = np.square(k)
+        sq = np.concatenate([sq, np.zeros(-len(sq) % BLOCK)]).reshape(-1, BLOCK).sum(axis=1)
+        with np.errstate(divide="ignore"):
+            db = 20 * np.log10(np.maximum(window, 1e-9))
+        bins = np.clip(((db - LOW_DB) / BIN_DB).astype(int), 0, BINS - 1)
+        held = np.bincount(bins, weights=sq / 32768**2, minlength=BINS)[:BINS].astype(np.float64)
+    return ClipStats(len(x), sr, steps, held)
+
+
+_TOP = LOW_DB + BIN_DB * (np.arange(BINS) + 1.0)  # upper edge of each bin, dBFS
+
+
+def limited_ratio(stats: ClipStats, gain_db: float, ceiling_db: float) -> float:
+    """Estimated energy left by the limiter at this gain, as a share of the gained energy."""
+    total = float(stats.held.sum())
+    if total <= 0:
+        return 1.0
+    over = np.minimum(0.0, ceiling_db - (_TOP - BIN_DB / 2 + gain_db))
+    return float((stats.held * 10 ** (over / 10)).sum() / total)
+
+
+Item = tuple[ClipStats, str] | int
+"""A timeline item for the gains: (clip statistics, voice id), or a silence of n steps."""
+
+
+def voice_gains(items: Sequence[Item], sample_rate: int) -> dict[str, float]:
+    """Each voice's levelling gain (rounded to 0.25 dB), as `loudness.level_voices` sets it."""
+    steps: dict[str, list[F64]] = {}
+    seconds: dict[str, float] = {}
+    for item in items:
+        if isinstance(item, tuple):
+            stats, voice = item
+            steps.setdefault(voice, []).append(stats.steps)
+            seconds[voice] = seconds.get(voice, 0.0) + stats.samples / stats.sample_rate
+    levels = {v: _loudness([(0, np.concatenate(s))], sample_rate) for v, s in steps.items()}
+    main = levels[max(seconds, key=seconds.__getitem__)] if levels else VOICE_LEVEL_LUFS
+    level = main if VOICE_LEVEL_RANGE[0] <= main <= VOICE_LEVEL_RANGE[1] else VOICE_LEVEL_LUFS
+    return {v: 0.0 if x == float("-inf") else round((level - x) * 4) / 4 for v, x in levels.items()}
+
+
+def briefing_gain(
+    items: Sequence[Item],
+    gains: dict[str, float],
+    sample_rate: int,
+    target: float,
+    ceiling_db: float,
+    step_db: float,
+) -> float:
+    """The briefing's gain (rounded to `step_db`) that reaches `target` after limiting."""
+    parts: list[F64] = []
+    owners: list[tuple[int, int, ClipStats, float]] = []  # first step, steps, clip, voice gain
+    at = 0
+    for item in items:
+        if isinstance(item, tuple):
+            stats, voice = item
+            g = gains.get(voice, 0.0)
+            parts.append(stats.steps * 10 ** (g / 10))
+            owners.append((at, len(stats.steps), stats, g))
+            at += len(stats.steps)
+        elif item > 0:
+            parts.append(np.zeros(item))
+            at += item
+    energies = np.concatenate(parts) if parts else np.zeros(0)
+    measured = _loudness([(0, energies)], sample_rate)
+    if measured == float("-inf"):
+        return 0.0
+
+    def miss(gain: float) -> float:
+        scale = np.ones(len(energies))
+        for first, n, stats, g in owners:
+            scale[first : first + n] = limited_ratio(stats, gain + g, ceiling_db)
+        limited = _loudness([(0, energies)], sample_rate, scale)
+        return target - (limited + gain)
+
+    gain = _secant(miss, target - measured, MAX_LIMITING_DB)
+    return round(gain / step_db) * step_db
+
+
+def _secant(miss: Callable[[float], float], g0: float, headroom: float) -> float:
+    """The gain where `miss` is ~0, searched upward from g0 (as `loudness._gain_for` does)."""
+    cap, m0 = g0 + headroom, miss(g0)
+    g1 = g0 + m0
+    for _ in range(6):
+        if abs(m0) < 0.03 or g0 >= cap:
+            break
+        m1 = miss(g1)
+        slope = (m0 - m1) / (g1 - g0) if g1 != g0 else 1.0
+        g0, m0 = g1, m1
+        g1 = min(cap, g1 + m1 / min(max(slope, 0.05), 1.0))
+    return g0
+
+
+def silent_steps(samples: int, sample_rate: int) -> int:
+    """How many 100 ms steps a silence of `samples` counts for."""
+    return round(samples / _step(sample_rate))

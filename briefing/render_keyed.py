@@ -1,0 +1,195 @@
+"""MP3 rendering from the clip cache's statistics: only the clips of changed stories are read.
+
+Every clip has its loudness statistics beside it in the cache (`clip_stats`), so the voices'
+levelling gains and the briefing's gain are found without its audio, and each story section's
+encoded MP3 is cached under its clip keys, voice gains, pauses, the briefing's gain and the
+encoder settings. A section whose key is cached is joined as it is: its clips are not read.
+A section that is not is stitched from its clips, levelled, gained, limited and encoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from briefing.cache import ClipCache, clip_key
+from briefing.clip_stats import (
+    ClipStats,
+    Item,
+    briefing_gain,
+    clip_stats,
+    silent_steps,
+    voice_gains,
+)
+from briefing.encode_sections import (
+    Joined,
+    SectionCache,
+    SectionStats,
+    encode_keyed,
+    section_settings,
+    split_sections,
+)
+from briefing.engines import engine_version
+from briefing.loudness import CODEC_MARGIN_DB, apply_gain
+from briefing.model import Chime, Clip, Pause, SpokenItem, TimelineItem, Utterance
+from briefing.stitch import chime_pcm, lay_out, pause_pcm, stitch
+from briefing.synth import SynthStats, synthesize_all
+from briefing.timeline import Line, PlanItem
+
+if TYPE_CHECKING:
+    from briefing.render import RenderOptions
+
+_FORMAT = b"BRK1"
+MAX_TRUE_PEAK_DBTP = -1.0
+
+
+def render_keyed(
+    plan: Sequence[PlanItem],
+    options: RenderOptions,
+    engine: str,
+    cache: ClipCache,
+    sample_rate: int,
+    gain_step_db: float,
+    progress: Callable[[int, int], None] | None,
+    synth: SynthStats,
+    sections: SectionStats,
+) -> Joined | None:
+    """Synthesize what the cache lacks and encode the MP3; None if a clip is at another rate."""
+    lines = [item for item in plan if isinstance(item, Line)]
+    first_label: dict[Utterance, str] = {}
+    for line in lines:
+        first_label.setdefault(line.utterance, line.label)
+    unique = list(first_label)
+    version = engine_version(engine)
+    keys = {u: clip_key(engine, version, u) for u in unique}
+    stats: dict[str, ClipStats] = {}
+    pending: list[Utterance] = []
+    for u in unique:
+        key = keys[u]
+        if not cache.has(key):
+            pending.append(u)
+            continue
+        found = _stored_stats(cache, key)
+        if found is None:
+            pending.append(u)
+        else:
+            stats[key] = found
+    fresh: dict[str, Clip] = {}
+    cached = len(unique) - len(pending)
+    synth.cached += cached
+    if progress is not None:
+        progress(cached, len(unique))
+    if pending:
+        clips = synthesize_all(
+            pending,
+            engine=engine,
+            jobs=options.jobs,
+            cache=cache,
+            labels=[first_label[u] for u in pending],
+            progress=(lambda d, t: progress(d + cached, t + cached)) if progress else None,
+            stats=synth,
+        )
+        for u, clip in zip(pending, clips, strict=True):
+            key = keys[u]
+            fresh[key] = clip
+            stats[key] = clip_stats(clip)
+            cache.put_stats(key, stats[key].to_bytes())
+        del clips
+    if any(s.sample_rate != sample_rate for s in stats.values()):
+        return None
+
+    timeline: list[TimelineItem] = []
+    key_of: dict[int, str] = {}
+    placeholder = Clip(b"", sample_rate)
+    for item in plan:
+        if isinstance(item, Line):
+            u = item.utterance
+            spoken = SpokenItem(placeholder, item.text, item.speaker, u.voice.id, item.story)
+            key_of[id(spoken)] = keys[u]
+            timeline.append(spoken)
+        else:
+            timeline.append(item)
+    measured: list[Item] = []
+    for entry in timeline:
+        if isinstance(entry, SpokenItem):
+            measured.append((stats[key_of[id(entry)]], entry.voice_id))
+        elif isinstance(entry, Pause | Chime):
+            make = pause_pcm if isinstance(entry, Pause) else chime_pcm
+            n = len(make(entry.ms, sample_rate))
+            measured.append(silent_steps(n // 2, sample_rate))
+    levels = voice_gains(measured, sample_rate)
+    ceiling = MAX_TRUE_PEAK_DBTP - CODEC_MARGIN_DB
+    gain = briefing_gain(measured, levels, sample_rate, options.loudness, ceiling, gain_step_db)
+
+    parts = split_sections(timeline)
+    settings = section_settings(gain, ceiling, sample_rate)
+    timings, section_keys = [], []
+    for part in parts:
+        said = [key_of[id(i)] for i in part if isinstance(i, SpokenItem)]
+        timings.append(lay_out(part, [stats[k].samples for k in said], sample_rate))
+        section_keys.append(_section_key(part, key_of, levels, settings))
+
+    def pcm_of(i: int) -> bytes:
+        real: list[TimelineItem] = []
+        for item in parts[i]:
+            if isinstance(item, SpokenItem):
+                key = key_of[id(item)]
+                clip = fresh.get(key) or cache.get(key) or _resynthesize(key, keys, engine, cache)
+                real.append(replace(item, clip=_levelled(clip, levels[item.voice_id])))
+            else:
+                real.append(item)
+        return stitch(real, sample_rate).pcm
+
+    store = SectionCache(cache.directory)
+    return encode_keyed(section_keys, timings, pcm_of, gain, ceiling, store,
+                        jobs=options.jobs or 2, stats=sections)  # fmt: skip
+
+
+def _stored_stats(cache: ClipCache, key: str) -> ClipStats | None:
+    """The clip's statistics: from its side file, else measured now (the clip is read once)."""
+    data = cache.get_stats(key)
+    found = ClipStats.from_bytes(data) if data is not None else None
+    if found is not None:
+        return found
+    clip = cache.get(key)
+    if clip is None:
+        return None
+    found = clip_stats(clip)
+    cache.put_stats(key, found.to_bytes())
+    return found
+
+
+def _levelled(clip: Clip, gain_db: float) -> Clip:
+    """The clip at its voice's level, exactly as `loudness.level_voices` makes it."""
+    if abs(gain_db) <= 0.05:
+        return clip
+    x = np.frombuffer(clip.pcm[: len(clip.pcm) // 2 * 2], dtype="<i2")
+    pcm, _, _ = apply_gain(x, gain_db, -0.5, clip.sample_rate, jobs=1)
+    return Clip(pcm=pcm, sample_rate=clip.sample_rate)
+
+
+def _resynthesize(key: str, keys: dict[Utterance, str], engine: str, cache: ClipCache) -> Clip:
+    """A clip evicted from the cache since its statistics were read: make it again."""
+    utterance = next(u for u, k in keys.items() if k == key)
+    return synthesize_all([utterance], engine=engine, jobs=1, cache=cache)[0]
+
+
+def _section_key(
+    part: Sequence[TimelineItem], key_of: dict[int, str], levels: dict[str, float], settings: bytes
+) -> str:
+    """sha256 over what shapes a section's audio: clips, their voices' gains, pauses, chimes."""
+    fields: list[object] = []
+    for item in part:
+        if isinstance(item, SpokenItem):
+            fields.append([key_of[id(item)], levels[item.voice_id]])
+        elif isinstance(item, Pause):
+            fields.append(["pause", item.ms])
+        elif isinstance(item, Chime):
+            fields.append(["chime", item.ms])
+    blob = json.dumps(fields).encode()
+    return hashlib.sha256(_FORMAT + settings + blob).hexdigest()
