@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from briefing.clip_stats import (
     Item,
     briefing_gain,
     clip_stats,
+    measure_all,
     silent_steps,
     voice_gains,
 )
@@ -94,11 +96,11 @@ def render_keyed(
             progress=(lambda d, t: progress(d + cached, t + cached)) if progress else None,
             stats=synth,
         )
-        for u, clip in zip(pending, clips, strict=True):
+        measured_clips = measure_all(clips, options.jobs or os.cpu_count() or 2)
+        for u, clip, found in zip(pending, clips, measured_clips, strict=True):
             key = keys[u]
-            fresh[key] = clip
-            stats[key] = clip_stats(clip)
-            cache.put_stats(key, stats[key].to_bytes())
+            fresh[key], stats[key] = clip, found
+            cache.put_stats(key, found.to_bytes())
         del clips
     if any(s.sample_rate != sample_rate for s in stats.values()):
         return None
