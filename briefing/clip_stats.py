@@ -11,7 +11,7 @@ the timeline are laid end to end (pauses are silent steps) and gated as BS.1770 
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +27,7 @@ from briefing.loudness import (
     _k_weighting,
     _loudness,
     _step,
+    secant_gain,
 )
 from briefing.model import Clip
 
@@ -172,22 +173,8 @@ def briefing_gain(
         limited = _loudness([(0, energies)], sample_rate, scale)
         return target - (limited + gain)
 
-    gain = _secant(miss, target - measured, MAX_LIMITING_DB)
+    gain = secant_gain(miss, target - measured, MAX_LIMITING_DB)
     return round(gain / step_db) * step_db
-
-
-def _secant(miss: Callable[[float], float], g0: float, headroom: float) -> float:
-    """The gain where `miss` is ~0, searched upward from g0 (as `loudness._gain_for` does)."""
-    cap, m0 = g0 + headroom, miss(g0)
-    g1 = g0 + m0
-    for _ in range(6):
-        if abs(m0) < 0.03 or g0 >= cap:
-            break
-        m1 = miss(g1)
-        slope = (m0 - m1) / (g1 - g0) if g1 != g0 else 1.0
-        g0, m0 = g1, m1
-        g1 = min(cap, g1 + m1 / min(max(slope, 0.05), 1.0))
-    return g0
 
 
 def silent_steps(samples: int, sample_rate: int) -> int:

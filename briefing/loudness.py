@@ -226,8 +226,12 @@ def _gain_for(
         loss = plain - limited if limited > float("-inf") else 0.0
         return target - (measured + gain - loss)
 
-    g0 = target - measured
-    cap, m0 = g0 + MAX_LIMITING_DB, miss(g0)
+    return measured, secant_gain(miss, target - measured, MAX_LIMITING_DB)
+
+
+def secant_gain(miss: Callable[[float], float], g0: float, headroom: float) -> float:
+    """The gain where `miss` (target minus loudness reached) is ~0, searched upward from g0."""
+    cap, m0 = g0 + headroom, miss(g0)
     g1 = g0 + m0
     for _ in range(6):
         if abs(m0) < 0.03 or g0 >= cap:
@@ -237,7 +241,7 @@ def _gain_for(
         # The miss shrinks as gain grows, slope in (0, 1]; the clamp keeps the search sane.
         g0, m0 = g1, m1
         g1 = min(cap, g1 + m1 / min(max(slope, 0.05), 1.0))
-    return measured, g0
+    return g0
 
 
 def target_gain(
