@@ -38,15 +38,7 @@ def _escape(value: str) -> str:
 def ffmetadata(tags: Tags, chapters: tuple[Chapter, ...]) -> str:
     """Tags and chapters in ffmpeg's ffmetadata format."""
     lines = [";FFMETADATA1"]
-    fields = {
-        "title": tags.title,
-        "artist": tags.artist,
-        "album": tags.album,
-        "date": tags.date,
-        "genre": tags.genre,
-        "comment": tags.comment,
-    }
-    lines += [f"{k}={_escape(v)}" for k, v in fields.items() if v]
+    lines += [f"{k}={_escape(v)}" for k, v in tags.present().items()]
     for ch in chapters:
         lines += [
             "[CHAPTER]",

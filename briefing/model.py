@@ -238,3 +238,15 @@ class Tags:
     date: str | None = None
     genre: str = "Podcast"
     comment: str | None = None
+
+    def present(self) -> dict[str, str]:
+        """The tags that have a value, by their common name (title, artist, ... comment)."""
+        named = {
+            "title": self.title,
+            "artist": self.artist,
+            "album": self.album,
+            "date": self.date,
+            "genre": self.genre,
+            "comment": self.comment,
+        }
+        return {name: value for name, value in named.items() if value}

@@ -123,17 +123,8 @@ def _tag_vorbis(path: Path, ext: str, tags: Tags, chapters: tuple[Chapter, ...])
         audio.add_tags()
     # FLAC's tag attribute is typed as a union with metadata blocks; it is a Vorbis comment here.
     comments: Any = audio.tags
-    fields = {
-        "title": tags.title,
-        "artist": tags.artist,
-        "album": tags.album,
-        "date": tags.date,
-        "genre": tags.genre,
-        "comment": tags.comment,
-    }
-    for key, value in fields.items():
-        if value:
-            comments[key] = [value]
+    for key, value in tags.present().items():
+        comments[key] = [value]
     for i, ch in enumerate(chapters):
         ms = round(ch.start * 1000)
         stamp = (
