@@ -148,33 +148,49 @@ def briefing_gain(
     step_db: float,
 ) -> float:
     """The briefing's gain (rounded to `step_db`) that reaches `target` after limiting."""
-    parts: list[F64] = []
-    owners: list[tuple[int, int, ClipStats, float]] = []  # first step, steps, clip, voice gain
-    at = 0
-    for item in items:
-        if isinstance(item, tuple):
-            stats, voice = item
-            g = gains.get(voice, 0.0)
-            parts.append(stats.steps * 10 ** (g / 10))
-            owners.append((at, len(stats.steps), stats, g))
-            at += len(stats.steps)
-        elif item > 0:
-            parts.append(np.zeros(item))
-            at += item
-    energies = np.concatenate(parts) if parts else np.zeros(0)
-    measured = _loudness([(0, energies)], sample_rate)
+    laid = _Laid(items, gains, sample_rate)
+    measured = _loudness([(0, laid.energies)], sample_rate)
     if measured == float("-inf"):
         return 0.0
-
-    def miss(gain: float) -> float:
-        scale = np.ones(len(energies))
-        for first, n, stats, g in owners:
-            scale[first : first + n] = limited_ratio(stats, gain + g, ceiling_db)
-        limited = _loudness([(0, energies)], sample_rate, scale)
-        return target - (limited + gain)
-
-    gain = secant_gain(miss, target - measured, MAX_LIMITING_DB)
+    gain = secant_gain(lambda g: target - laid.loudness(g, ceiling_db), target - measured,
+                       MAX_LIMITING_DB)  # fmt: skip
     return round(gain / step_db) * step_db
+
+
+def estimated_loudness(
+    items: Sequence[Item], gains: dict[str, float], sample_rate: int, gain_db: float,
+    ceiling_db: float,
+) -> float:  # fmt: skip
+    """The integrated loudness (LUFS) the timeline reaches at this gain, limiter included."""
+    return _Laid(items, gains, sample_rate).loudness(gain_db, ceiling_db)
+
+
+class _Laid:
+    """The timeline's step energies end to end (voice gains applied), and whose clip each is."""
+
+    def __init__(self, items: Sequence[Item], gains: dict[str, float], sample_rate: int) -> None:
+        parts: list[F64] = []
+        self.owners: list[tuple[int, int, ClipStats, float]] = []  # first step, steps, clip, gain
+        at = 0
+        for item in items:
+            if isinstance(item, tuple):
+                stats, voice = item
+                g = gains.get(voice, 0.0)
+                parts.append(stats.steps * 10 ** (g / 10))
+                self.owners.append((at, len(stats.steps), stats, g))
+                at += len(stats.steps)
+            elif item > 0:
+                parts.append(np.zeros(item))
+                at += item
+        self.energies = np.concatenate(parts) if parts else np.zeros(0)
+        self.sample_rate = sample_rate
+
+    def loudness(self, gain_db: float, ceiling_db: float) -> float:
+        """Loudness after this gain and the limiter (estimated from each clip's held peaks)."""
+        scale = np.ones(len(self.energies))
+        for first, n, stats, g in self.owners:
+            scale[first : first + n] = limited_ratio(stats, gain_db + g, ceiling_db)
+        return _loudness([(0, self.energies)], self.sample_rate, scale) + gain_db
 
 
 def silent_steps(samples: int, sample_rate: int) -> int:

@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Protocol, TypeVar
 
 from mutagen import MutagenError
 
@@ -21,6 +23,14 @@ from briefing.encode_mp3 import encode_mp3
 from briefing.errors import ConfigError, EncodeError, MissingDependencyError
 from briefing.model import Briefing, Chapter, Tags
 from briefing.tags import write_tags
+
+
+class _Timed(Protocol):
+    @property
+    def timing(self) -> Briefing: ...
+
+
+T = TypeVar("T", bound=_Timed)
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,24 @@ def write_audio(briefing: Briefing, path: Path, tags: Tags, *, jobs: int = 2) ->
         raise EncodeError(f"{path}: cannot write audio: {e.strerror or e}") from e
     except MutagenError as e:
         raise EncodeError(f"{path}: cannot write tags: {e}") from e
+
+
+def write_mp3_stream(path: Path, tags: Tags, write: Callable[[BinaryIO], T]) -> T:
+    """Let `write` fill a temp file beside `path` with MP3 frames, tag it, move it into place.
+
+    `write` returns what it wrote (with the chapters, as `.timing.chapters`, for the tags).
+    """
+    path = Path(path)
+    try:
+        with atomic_path(path) as tmp:
+            with tmp.open("wb") as out:
+                written = write(out)
+            write_tags(tmp, ".mp3", tags, written.timing.chapters)
+    except OSError as e:
+        raise EncodeError(f"{path}: cannot write audio: {e.strerror or e}") from e
+    except MutagenError as e:
+        raise EncodeError(f"{path}: cannot write tags: {e}") from e
+    return written
 
 
 def write_mp3(mp3: bytes, path: Path, tags: Tags, chapters: tuple[Chapter, ...]) -> None:

@@ -1,10 +1,10 @@
-"""MP3 story by story: each story is its own LAME stream, cached, and the streams are joined.
+"""MP3 section by section: each paragraph is its own LAME stream, cached, joined on disk.
 
-The timeline is cut in the silence between stories (inside the pause before each transition).
-Each section is stitched, gained and limited on its own, and encoded as an independent LAME
-stream; its frames are cached under a hash of its levelled PCM, the briefing's gain and the
-encoder settings. A section never depends on where it lands in the briefing, so editing one
-story re-encodes that story only.
+The timeline is cut in the silence of every long pause (between paragraphs and stories with the
+default pauses). Each section is stitched, gained and limited on its own, and encoded as an
+independent LAME stream; its frames are cached under a key of what shapes its audio (the caller's
+choice: clip keys, gains, pauses, encoder settings). A section never depends on where it lands in
+the briefing, so editing one sentence re-encodes one paragraph.
 
 Joining: a section encoded from n samples decodes to F frames (F x 576 samples) that start
 with 1105 samples of codec delay. Laid end to end, section k's first sample decodes at
@@ -13,19 +13,22 @@ previous one fall in the silence at the cut, which grows by 52-78 ms; the two ha
 pause are shortened by about that much, so the gap stays within ~15 ms of the planned pause.
 Cues and chapters are placed at P_k + their offset in the section, so they stay exact. One LAME
 "Info" frame in front states the total frames and the end padding (gapless decoders).
+
+Sections are written to the output file in order as they are ready, so a render holds a few
+sections at a time, never the whole briefing's audio or MP3.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import struct
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -37,36 +40,36 @@ from briefing.encode_mp3 import (
     _encode_part,
     info_frame,
 )
-from briefing.model import Briefing, Chapter, Cue, Pause, SpokenItem, TimelineItem
+from briefing.model import Briefing, Chapter, ChapterStart, Cue, Pause, TimelineItem
 
-_FORMAT = b"BRS1"
-_HEADER = struct.Struct("<4sIIfI")  # magic, frames, samples, peak (linear), steps
-SPLIT_MIN_MS = 250
-"""A pause shorter than this between stories is not cut (each half keeps >= 1024 silent samples)."""
+_FORMAT = b"BRS2"
+_HEADER = struct.Struct("<4sIIf")  # magic, frames, samples, peak (linear)
+SPLIT_MIN_MS = 600
+"""Pauses at least this long are cut: paragraphs (700 ms), headlines and stories by default.
+A cut pause keeps >= 1024 silent samples on each side whatever this is set to (>= 250)."""
 _SHORTEN_MS = (40, 25)
-"""How much shorter the two halves of a cut pause are made (the join adds 52-78 ms of silence)."""
+"""How much shorter the two halves of a cut pause are made (the join adds 52-78 ms)."""
+AHEAD_PER_JOB = 4
+"""Sections encoded ahead of the one being written, per thread: keeps threads busy, memory flat."""
 
 
 @dataclass(frozen=True)
 class Section:
-    """One independently encoded piece of the briefing: MP3 frames and what was measured."""
+    """One independently encoded piece of the briefing: MP3 frames and its true peak."""
 
     mp3: bytes
     frames: int
     samples: int
     peak: float
-    steps: np.ndarray  # K-weighted energy per 100 ms step after gain and limiting
 
 
 @dataclass(frozen=True)
 class Joined:
-    """The joined MP3 and what the transcripts and summary need."""
+    """What was written, for the transcripts and the summary."""
 
-    mp3: bytes
     timing: Briefing
     """Cues and chapters at their places in the joined audio (no PCM)."""
     duration: float
-    loudness_lufs: float
     true_peak_dbtp: float
 
 
@@ -79,35 +82,22 @@ class SectionStats:
 
 
 def split_sections(timeline: Sequence[TimelineItem]) -> list[list[TimelineItem]]:
-    """Cut the timeline in the first long pause after each story's last spoken clip."""
-    following: list[int | None] = [None] * len(timeline)  # story of the next story speech
-    upcoming: int | None = None
-    for i in range(len(timeline) - 1, -1, -1):
-        following[i] = upcoming
-        item = timeline[i]
-        if isinstance(item, SpokenItem) and item.story >= 0:
-            upcoming = item.story
+    """Cut the timeline in the middle of every pause of at least SPLIT_MIN_MS between sounds."""
+    sounding = [not isinstance(i, Pause | ChapterStart) for i in timeline]
+    later = [False] * len(timeline)  # a sound follows position i
+    for i in range(len(timeline) - 2, -1, -1):
+        later[i] = later[i + 1] or sounding[i + 1]
     sections: list[list[TimelineItem]] = [[]]
-    current: int | None = None
-    cut = False
+    heard = False  # the current section has a sound
     for i, item in enumerate(timeline):
-        if isinstance(item, SpokenItem) and item.story >= 0 and item.story != current:
-            current, cut = item.story, False
-        nxt = following[i]
-        if (
-            isinstance(item, Pause)
-            and item.ms >= SPLIT_MIN_MS
-            and current is not None
-            and not cut
-            and nxt is not None
-            and nxt != current
-        ):
+        if isinstance(item, Pause) and item.ms >= SPLIT_MIN_MS and heard and later[i]:
             half = item.ms // 2
             sections[-1].append(Pause(half - _SHORTEN_MS[0]))
             sections.append([Pause(item.ms - half - _SHORTEN_MS[1])])
-            cut = True
+            heard = False
             continue
         sections[-1].append(item)
+        heard = heard or sounding[i]
     return [s for s in sections if s]
 
 
@@ -128,44 +118,27 @@ class SectionCache:
             return None
         if len(data) < _HEADER.size:
             return None
-        magic, frames, samples, peak, steps = _HEADER.unpack_from(data)
-        body = data[_HEADER.size :]
-        if magic != _FORMAT or len(body) < steps * 8:
+        magic, frames, samples, peak = _HEADER.unpack_from(data)
+        if magic != _FORMAT:
             return None
-        energies = np.frombuffer(body[: steps * 8], dtype="<f8")
-        return Section(body[steps * 8 :], frames, samples, peak, energies)
+        return Section(data[_HEADER.size :], frames, samples, peak)
+
+    def has(self, key: str) -> bool:
+        """Whether an entry exists (`get` still checks it)."""
+        return self._path(key).is_file()
 
     def put(self, key: str, section: Section) -> None:
         """Store a section; a full or read-only disk only costs the entry."""
         path = self._path(key)
         tmp = path.with_name(f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp")
-        header = _HEADER.pack(
-            _FORMAT, section.frames, section.samples, section.peak, len(section.steps)
-        )
+        header = _HEADER.pack(_FORMAT, section.frames, section.samples, section.peak)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(header + section.steps.astype("<f8").tobytes() + section.mp3)
+            tmp.write_bytes(header + section.mp3)
             tmp.replace(path)
         except OSError:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-
-
-def encode_sections(
-    parts: Sequence[Briefing],
-    gain_db: float,
-    ceiling_db: float,
-    cache: SectionCache | None,
-    *,
-    jobs: int = 2,
-    stats: SectionStats | None = None,
-) -> Joined:
-    """Gain, limit and encode each stitched section (cache first); join them gaplessly."""
-    sr = parts[0].sample_rate
-    settings = section_settings(gain_db, ceiling_db, sr)
-    keys = [hashlib.sha256(_FORMAT + settings + p.pcm).hexdigest() for p in parts]
-    return encode_keyed(keys, parts, lambda i: parts[i].pcm, gain_db, ceiling_db, cache,
-                        jobs=jobs, stats=stats)  # fmt: skip
 
 
 def section_settings(gain_db: float, ceiling_db: float, sample_rate: int) -> bytes:
@@ -180,50 +153,73 @@ def encode_keyed(
     gain_db: float,
     ceiling_db: float,
     cache: SectionCache | None,
+    out: BinaryIO,
     *,
     jobs: int = 2,
     stats: SectionStats | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Joined:
-    """Encode (or take from the cache under `keys[i]`) each section and join them gaplessly.
+    """Write every section (from the cache under `keys[i]`, else encoded) to `out`, gapless.
 
     `timings[i]` holds section i's cues and chapters (its PCM is not used); `pcm_of(i)` makes
     its stitched, levelled PCM and is called only for sections the cache does not have.
     """
-    from briefing.loudness import _loudness, _step_energies, apply_gain
+    from briefing.loudness import apply_gain
 
-    parts = timings
-    sr = parts[0].sample_rate
-    found = [cache.get(k) if cache is not None else None for k in keys]
+    sr = timings[0].sample_rate
+    stats = stats if stats is not None else SectionStats()
 
-    def make(i: int) -> Section:
+    def encode(i: int) -> Section:
         x = np.frombuffer(pcm_of(i), dtype="<i2")
         pcm, peak_db, _ = apply_gain(x, gain_db, ceiling_db, sr, jobs=1)
-        steps = _step_energies([np.frombuffer(pcm, dtype="<i2")], sr)
         mp3, frames = _encode_part(pcm, sr)
-        section = Section(mp3, frames, len(x), float(10 ** (peak_db / 20)), steps)
+        section = Section(mp3, frames, len(x), float(10 ** (peak_db / 20)))
         if cache is not None:
             cache.put(keys[i], section)
         return section
 
-    missing = [i for i, s in enumerate(found) if s is None]
+    def cached(i: int) -> Section | None:
+        return cache.get(keys[i]) if cache is not None else None
+
+    missing = [i for i in range(len(keys)) if cache is None or not cache.has(keys[i])]
     with ThreadPoolExecutor(max(1, min(jobs, len(missing) or 1))) as pool:
-        for i, section in zip(missing, pool.map(make, missing), strict=True):
-            found[i] = section
-    if stats is not None:
-        stats.encoded += len(missing)
-        stats.cached += len(parts) - len(missing)
-    sections = [s for s in found if s is not None]
-    # Place every section: P_k = samples decoded before it.
-    cues: list[Cue] = []
-    chapters: list[tuple[str, float]] = []
-    offset = 0
-    for part, section in zip(parts, sections, strict=True):
-        shift = offset / sr
-        cues += [replace(c, start=c.start + shift, end=c.end + shift) for c in part.cues]
-        chapters += [(ch.title, ch.start + shift) for ch in part.chapters]
-        last_end = offset + section.samples
-        offset += section.frames * FRAME_SAMPLES
-    total = last_end
+        ahead = _ahead(pool, encode, missing, max(1, jobs) * AHEAD_PER_JOB)
+        todo = set(missing)
+        cues: list[Cue] = []
+        chapters: list[tuple[str, float]] = []
+        offset = frames = audio_bytes = first_header = 0
+        peak = 0.0
+        info_at = out.tell()
+        for i, part in enumerate(timings):
+            if i in todo:
+                section = next(ahead)
+                stats.encoded += 1
+            elif (found := cached(i)) is not None:
+                section = found
+                stats.cached += 1
+            else:  # vanished or corrupt since `has`: make it again
+                section = encode(i)
+                stats.encoded += 1
+            if i == 0:  # room for the Info frame, written once the totals are known
+                first_header = int.from_bytes(section.mp3[:4], "big")
+                out.write(bytes(len(info_frame(first_header, 0, 0, 0))))
+            out.write(section.mp3)
+            shift = offset / sr
+            cues += [replace(c, start=c.start + shift, end=c.end + shift) for c in part.cues]
+            chapters += [(ch.title, ch.start + shift) for ch in part.chapters]
+            total = offset + section.samples
+            offset += section.frames * FRAME_SAMPLES
+            frames += section.frames
+            audio_bytes += len(section.mp3)
+            peak = max(peak, section.peak)
+            if progress is not None:
+                progress(i + 1, len(timings))
+    # The last stream's padding (576-1151 samples) is the end padding gapless decoders drop.
+    end_pad = frames * FRAME_SAMPLES - ENCODER_DELAY - total
+    end = out.tell()
+    out.seek(info_at)
+    out.write(info_frame(first_header, frames, audio_bytes, end_pad))
+    out.seek(end)
     ends = [start for _, start in chapters[1:]] + [total / sr] * bool(chapters)
     timing = Briefing(
         pcm=b"",
@@ -231,14 +227,19 @@ def encode_keyed(
         cues=tuple(cues),
         chapters=tuple(Chapter(t, s, e) for (t, s), e in zip(chapters, ends, strict=True)),
     )
-    frames = sum(s.frames for s in sections)
-    body = b"".join(s.mp3 for s in sections)
-    end_pad = frames * FRAME_SAMPLES - ENCODER_DELAY - total
-    mp3 = body
-    if body and 0 <= end_pad < 4096:
-        mp3 = info_frame(int.from_bytes(body[:4], "big"), frames, len(body), end_pad) + body
-    loudness = _loudness([(0, np.concatenate([s.steps for s in sections]))], sr)
-    peak = max(s.peak for s in sections)
     with np.errstate(divide="ignore"):
         peak_db = float(20 * np.log10(peak))
-    return Joined(mp3, timing, total / sr, loudness, peak_db)
+    return Joined(timing, total / sr, peak_db)
+
+
+def _ahead(
+    pool: ThreadPoolExecutor, fn: Callable[[int], Section], items: list[int], window: int
+) -> Iterator[Section]:
+    """fn over items on the pool, in order, with at most `window` results waiting."""
+    queue: list[Future[Section]] = []
+    position = 0
+    while position < len(items) or queue:
+        while position < len(items) and len(queue) < window:
+            queue.append(pool.submit(fn, items[position]))
+            position += 1
+        yield queue.pop(0).result()

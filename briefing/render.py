@@ -8,6 +8,8 @@ Nothing here prints; progress is reported through a callback the CLI turns into 
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -99,33 +101,32 @@ def render(
             written = _reuse(hit, options)
             return _result(script, options, hit.duration, hit.loudness_lufs,
                            hit.true_peak_dbtp, written, 0, reused=True)  # fmt: skip
-    # Imported only now: a reused render needs none of numpy, scipy, pyloudnorm or lameenc.
-    from briefing.encode import write_mp3
-    from briefing.encode_sections import SectionStats
+    # Imported only now: a reused render needs none of numpy or lameenc.
+    from briefing.encode_sections import SectionCache, SectionStats
     from briefing.loudness import LoudnessReport
     from briefing.synth import SynthStats
 
     stats = SynthStats()
     sections = SectionStats()
-    is_mp3 = options.output.suffix.lower() == ".mp3"
     keyed = None
-    if is_mp3 and cache is not None:
-        from briefing.render_keyed import render_keyed
+    with contextlib.ExitStack() as stack:
+        if options.output.suffix.lower() == ".mp3":
+            from briefing.render_keyed import render_keyed
 
-        on_synth = (lambda done, total: progress("synthesizing", done, total)) if progress else None
-        keyed = render_keyed(plan, options, engine, cache, SAMPLE_RATE, GAIN_STEP_DB,
-                             on_synth, stats, sections)  # fmt: skip
-    if keyed is not None:
-        if progress:
-            progress("encoding", 0, 1)
-        write_mp3(keyed.mp3, options.output, options.tags, keyed.timing.chapters)
-        briefing, duration = keyed.timing, keyed.duration
-        report = LoudnessReport(keyed.loudness_lufs, keyed.true_peak_dbtp, 0.0)
-    else:
-        from briefing.render_pcm import render_pcm
+            # Without a cache the clips still go to disk (a temporary one) as they arrive, so
+            # the MP3 path never holds the briefing's audio in memory.
+            clips = cache or ClipCache(Path(stack.enter_context(_temporary_directory())))
+            store = SectionCache(cache.directory) if cache is not None else None
+            keyed = render_keyed(plan, options, engine, clips, store, SAMPLE_RATE, GAIN_STEP_DB,
+                                 progress, stats, sections)  # fmt: skip
+        if keyed is not None:
+            briefing, duration = keyed.timing, keyed.duration
+            report = LoudnessReport(keyed.loudness_lufs, keyed.true_peak_dbtp, 0.0)
+        else:
+            from briefing.render_pcm import render_pcm
 
-        briefing, duration, report = render_pcm(plan, lines, unique, options, engine, cache,
-                                                 progress, stats, sections)  # fmt: skip
+            briefing, duration, report = render_pcm(plan, lines, unique, options, engine, cache,
+                                                     progress, stats)  # fmt: skip
     written = [options.output, *_write_texts(briefing.cues, briefing.chapters, options)]
     if renders is not None and key is not None:
         renders.put(
@@ -137,11 +138,13 @@ def render(
             loudness_lufs=report.integrated_lufs,
             true_peak_dbtp=report.true_peak_dbtp,
         )
-    if progress:
-        progress("encoding", 1, 1)
     return _result(script, options, duration, report.integrated_lufs, report.true_peak_dbtp,
                    written, stats.synthesized, reused=False, sections=sections.encoded,
                    clips_read=cache.reads if cache is not None else 0)  # fmt: skip
+
+
+def _temporary_directory() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="briefing-clips-")
 
 
 def _render_key(plan: Sequence[PlanItem], options: RenderOptions, engine: str) -> str:

@@ -1,10 +1,12 @@
-"""MP3 rendering from the clip cache's statistics: only the clips of changed stories are read.
+"""MP3 rendering from the clip cache's statistics, written to disk section by section.
 
-Every clip has its loudness statistics beside it in the cache (`clip_stats`), so the voices'
-levelling gains and the briefing's gain are found without its audio, and each story section's
-encoded MP3 is cached under its clip keys, voice gains, pauses, the briefing's gain and the
-encoder settings. A section whose key is cached is joined as it is: its clips are not read.
-A section that is not is stitched from its clips, levelled, gained, limited and encoded.
+Every clip has its loudness statistics beside it in the cache (`clip_stats`, measured by the
+synthesis worker that made it), so the voices' levelling gains and the briefing's gain are found
+without its audio, and each section's encoded MP3 is cached under its clip keys, voice gains,
+pauses, the briefing's gain and the encoder settings. A section whose key is cached is written
+as it is: its clips are not read. A section that is not is stitched from its clips (read back
+from the cache), levelled, gained, limited and encoded. No stage holds the briefing's audio:
+clips go to the cache as they arrive, sections to the output file as they are ready.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
@@ -24,7 +26,7 @@ from briefing.clip_stats import (
     Item,
     briefing_gain,
     clip_stats,
-    measure_all,
+    estimated_loudness,
     silent_steps,
     voice_gains,
 )
@@ -38,16 +40,28 @@ from briefing.encode_sections import (
 )
 from briefing.engines import engine_version
 from briefing.loudness import CODEC_MARGIN_DB, apply_gain
-from briefing.model import Chime, Clip, Pause, SpokenItem, TimelineItem, Utterance
+from briefing.model import Briefing, Chime, Clip, Pause, SpokenItem, TimelineItem, Utterance
 from briefing.stitch import chime_pcm, lay_out, pause_pcm, stitch
-from briefing.synth import SynthStats, synthesize_all
+from briefing.synth import SynthStats, synthesize_all, synthesize_each
 from briefing.timeline import Line, PlanItem
 
 if TYPE_CHECKING:
-    from briefing.render import RenderOptions
+    from briefing.render import Progress, RenderOptions
 
-_FORMAT = b"BRK1"
+_FORMAT = b"BRK2"
 MAX_TRUE_PEAK_DBTP = -1.0
+
+
+@dataclass(frozen=True)
+class KeyedRender:
+    """What `render_keyed` wrote."""
+
+    timing: Briefing
+    """Cues and chapters at their places in the file (no PCM)."""
+    duration: float
+    loudness_lufs: float
+    """The level the gains were set for, estimated from the clips' statistics."""
+    true_peak_dbtp: float
 
 
 def render_keyed(
@@ -55,13 +69,16 @@ def render_keyed(
     options: RenderOptions,
     engine: str,
     cache: ClipCache,
+    sections_cache: SectionCache | None,
     sample_rate: int,
     gain_step_db: float,
-    progress: Callable[[int, int], None] | None,
+    progress: Progress | None,
     synth: SynthStats,
     sections: SectionStats,
-) -> Joined | None:
-    """Synthesize what the cache lacks and encode the MP3; None if a clip is at another rate."""
+) -> KeyedRender | None:
+    """Synthesize what the cache lacks and write the MP3; None if a clip is at another rate."""
+    from briefing.encode import write_mp3_stream
+
     lines = [item for item in plan if isinstance(item, Line)]
     first_label: dict[Utterance, str] = {}
     for line in lines:
@@ -72,36 +89,34 @@ def render_keyed(
     stats: dict[str, ClipStats] = {}
     pending: list[Utterance] = []
     for u in unique:
-        key = keys[u]
-        if not cache.has(key):
-            pending.append(u)
-            continue
-        found = _stored_stats(cache, key)
+        found = _stored_stats(cache, keys[u])
         if found is None:
             pending.append(u)
         else:
-            stats[key] = found
-    fresh: dict[str, Clip] = {}
+            stats[keys[u]] = found
     cached = len(unique) - len(pending)
     synth.cached += cached
     if progress is not None:
-        progress(cached, len(unique))
-    if pending:
-        clips = synthesize_all(
-            pending,
-            engine=engine,
-            jobs=options.jobs,
-            cache=cache,
-            labels=[first_label[u] for u in pending],
-            progress=(lambda d, t: progress(d + cached, t + cached)) if progress else None,
-            stats=synth,
-        )
-        measured_clips = measure_all(clips, options.jobs or os.cpu_count() or 2)
-        for u, clip, found in zip(pending, clips, measured_clips, strict=True):
-            key = keys[u]
-            fresh[key], stats[key] = clip, found
-            cache.put_stats(key, found.to_bytes())
-        del clips
+        progress("synthesizing", cached, len(unique))
+
+    def store(job: int, clip: Clip, measured: bytes) -> None:
+        # The clip goes to the cache and is dropped: sections read it back when encoded.
+        key = keys[pending[job]]
+        cache.put(key, clip)
+        cache.put_stats(key, measured)
+        stats[key] = ClipStats.from_bytes(measured) or clip_stats(clip)
+
+    synthesize_each(
+        pending,
+        store,
+        engine=engine,
+        jobs=options.jobs,
+        labels=[first_label[u] for u in pending],
+        progress=(lambda d, t: progress("synthesizing", d + cached, t + cached))
+        if progress
+        else None,
+        stats=synth,
+    )
     if any(s.sample_rate != sample_rate for s in stats.values()):
         return None
 
@@ -127,6 +142,7 @@ def render_keyed(
     levels = voice_gains(measured, sample_rate)
     ceiling = MAX_TRUE_PEAK_DBTP - CODEC_MARGIN_DB
     gain = briefing_gain(measured, levels, sample_rate, options.loudness, ceiling, gain_step_db)
+    loudness = estimated_loudness(measured, levels, sample_rate, gain, ceiling)
 
     parts = split_sections(timeline)
     settings = section_settings(gain, ceiling, sample_rate)
@@ -141,15 +157,21 @@ def render_keyed(
         for item in parts[i]:
             if isinstance(item, SpokenItem):
                 key = key_of[id(item)]
-                clip = fresh.get(key) or cache.get(key) or _resynthesize(key, keys, engine, cache)
+                clip = cache.get(key) or _resynthesize(key, keys, engine, cache)
                 real.append(replace(item, clip=_levelled(clip, levels[item.voice_id])))
             else:
                 real.append(item)
         return stitch(real, sample_rate).pcm
 
-    store = SectionCache(cache.directory)
-    return encode_keyed(section_keys, timings, pcm_of, gain, ceiling, store,
-                        jobs=options.jobs or 2, stats=sections)  # fmt: skip
+    on_encode = (lambda d, t: progress("encoding", d, t)) if progress else None
+    jobs = options.jobs or os.cpu_count() or 2
+
+    def write(out: BinaryIO) -> Joined:
+        return encode_keyed(section_keys, timings, pcm_of, gain, ceiling, sections_cache, out,
+                            jobs=jobs, stats=sections, progress=on_encode)  # fmt: skip
+
+    joined = write_mp3_stream(options.output, options.tags, write)
+    return KeyedRender(joined.timing, joined.duration, loudness, joined.true_peak_dbtp)
 
 
 def _stored_stats(cache: ClipCache, key: str) -> ClipStats | None:

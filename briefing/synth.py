@@ -79,30 +79,75 @@ def synthesize_all(
     done = total - sum(len(unique[u]) for u in pending)
     if stats is not None:
         stats.cached += len(unique) - len(pending)
-        stats.synthesized += len(pending)
     if progress is not None:
         progress(done, total)
 
-    def deliver(job: int, clip: Clip) -> None:
+    def deliver(job: int, clip: Clip, measured: bytes) -> None:
         nonlocal done
         utterance = pending[job]
         if cache is not None:
             cache.put(keys[utterance], clip)
+            cache.put_stats(keys[utterance], measured)
         for i in unique[utterance]:
             results[i] = clip
-        done += len(unique[utterance])
+        done += len(unique[utterance])  # a repeated utterance counts once per use
         if progress is not None:
             progress(done, total)
 
-    if pending:
-        label_of = [names[unique[u][0]] for u in pending]
-        workers = min(jobs or os.cpu_count() or 1, math.ceil(len(pending) / MIN_PER_WORKER))
-        _Pool(engine, max(1, workers), timeout).run(pending, label_of, deliver)
+    synthesize_each(
+        pending,
+        deliver,
+        engine=engine,
+        jobs=jobs,
+        labels=[names[unique[u][0]] for u in pending],
+        timeout=timeout,
+        stats=stats,
+    )
     clips = [clip for clip in results if clip is not None]
     if len(clips) != total:  # never hand the stitcher a briefing with a hole in it
         missing = next(i for i, clip in enumerate(results) if clip is None)
         raise errors.SynthesisError(f"no audio for {names[missing]}")
     return clips
+
+
+Deliver = Callable[[int, Clip, bytes], None]
+"""deliver(index, clip, stats): called in the main thread as each clip arrives; `stats` is the
+clip's `briefing.clip_stats.ClipStats` in side-file form, measured by the worker."""
+
+
+def synthesize_each(
+    utterances: Sequence[Utterance],
+    deliver: Deliver,
+    *,
+    engine: str = "pyttsx3",
+    jobs: int | None = None,
+    labels: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    timeout: float = 60.0,
+    stats: SynthStats | None = None,
+) -> None:
+    """Synthesize every utterance in worker processes, handing each clip on as it arrives.
+
+    Nothing is kept here: a caller that stores each clip and drops it holds no audio at all.
+    Every utterance is delivered exactly once, or an error is raised.
+    """
+    if not utterances:
+        return
+    total = len(utterances)
+    names = list(labels) if labels is not None else [f"segment {i + 1}" for i in range(total)]
+    done = 0
+    if stats is not None:
+        stats.synthesized += total
+
+    def counted(job: int, clip: Clip, measured: bytes) -> None:
+        nonlocal done
+        deliver(job, clip, measured)
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    workers = min(jobs or os.cpu_count() or 1, math.ceil(total / MIN_PER_WORKER))
+    _Pool(engine, max(1, workers), timeout).run(list(utterances), names, counted)
 
 
 @dataclass
@@ -127,10 +172,8 @@ class _Pool:
         self.workers: list[_Worker] = []
         self.failed_starts = 0
 
-    def run(
-        self, jobs: list[Utterance], labels: list[str], deliver: Callable[[int, Clip], None]
-    ) -> None:
-        """Synthesize every job, calling deliver(job, clip) in the main thread as clips arrive."""
+    def run(self, jobs: list[Utterance], labels: list[str], deliver: Deliver) -> None:
+        """Synthesize every job, calling deliver(job, clip, stats) in the main thread."""
         self.jobs, self.labels, self.deliver = jobs, labels, deliver
         self.queue: deque[int] = deque(range(len(jobs)))
         self.attempts = [0] * len(jobs)
@@ -196,12 +239,13 @@ class _Pool:
             if worker.batch:  # the startup allowance is used up; the first job's clock starts
                 worker.deadline = time.monotonic() + self.timeout
         elif kind == "ok":
-            job, pcm, rate = message[1], message[2], message[3]
+            job, pcm, rate, measured = message[1], message[2], message[3], message[4]
             assert isinstance(job, int) and isinstance(pcm, bytes) and isinstance(rate, int)
+            assert isinstance(measured, bytes)
             worker.batch.remove(job)
             worker.deadline = time.monotonic() + self.timeout if worker.batch else math.inf
             self.remaining -= 1
-            self.deliver(job, Clip(pcm, rate))
+            self.deliver(job, Clip(pcm, rate), measured)
         elif kind == "err":
             self._lose(worker, str(message[2]))
         elif kind == "fatal":

@@ -182,7 +182,8 @@ def long_timeline(
                     voiced=seed % 2 == 0,
                 )
             )
-            out.append(Pause(250 + seed * 37 % 300))
+            # Mostly sentence pauses, every fourth one a paragraph's (long: sections cut there).
+            out.append(Pause(700 if seed % 4 == 3 else 250 + seed * 37 % 300))
             t += dur + 0.4
             seed += 1
     return out

@@ -6,9 +6,12 @@ Connection framing. Not multiprocessing.Process itself: its spawn re-runs the ca
 `__main__` in every worker (for `briefing`, importing the whole CLI: measured +1.7 s on a
 5-article render with 2 workers), and a caller without a `__main__` guard breaks outright.
 
-Messages to the parent: ("ready",), ("ok", index, pcm, sample_rate), ("err", index, message),
-("fatal", error_class_name, message, hint). After an "err" the worker exits, so the pool
-retries the utterance in another process and the failed engine's state is never reused.
+Messages to the parent: ("ready",), ("ok", index, pcm, sample_rate, stats), ("err", index,
+message), ("fatal", error_class_name, message, hint). `stats` is the clip's loudness statistics
+(`briefing.clip_stats`, side-file bytes): measured here, every worker busy at once, so the parent
+never has to hold or re-read the audio to find the briefing's gains. After an "err" the worker
+exits, so the pool retries the utterance in another process and the failed engine's state is
+never reused.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import briefing
+from briefing.clip_stats import clip_stats
 from briefing.engines.base import TTSEngine
 from briefing.engines.verify import verify_clip
 from briefing.errors import BriefingError, MissingDependencyError
@@ -121,5 +125,5 @@ def _run_batch(engine: TTSEngine, batch: Batch, conn: Connection) -> bool:
         except Exception as exc:  # any engine bug becomes a retry, then an error
             conn.send(("err", index, f"{type(exc).__name__}: {exc}"))
             return False
-        conn.send(("ok", index, clip.pcm, clip.sample_rate))
+        conn.send(("ok", index, clip.pcm, clip.sample_rate, clip_stats(clip).to_bytes()))
     return True
