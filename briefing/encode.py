@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
@@ -18,7 +18,7 @@ from typing import BinaryIO, Protocol, TypeVar
 from mutagen import MutagenError
 
 from briefing.atomic import atomic_path, check_writable_target
-from briefing.encode_ffmpeg import encode_with_ffmpeg, find_ffmpeg
+from briefing.encode_ffmpeg import encode_with_ffmpeg, find_ffmpeg, stream_with_ffmpeg
 from briefing.encode_mp3 import encode_mp3
 from briefing.errors import ConfigError, EncodeError, MissingDependencyError
 from briefing.model import Briefing, Chapter, Tags
@@ -131,13 +131,25 @@ def write_mp3_stream(path: Path, tags: Tags, write: Callable[[BinaryIO], T]) -> 
     return written
 
 
-def write_mp3(mp3: bytes, path: Path, tags: Tags, chapters: tuple[Chapter, ...]) -> None:
-    """Write already encoded MP3 frames and their tags atomically (see `write_audio`)."""
+def write_pcm_stream(
+    path: Path, tags: Tags, chapters: tuple[Chapter, ...], sample_rate: int,
+    chunks: Iterable[bytes],
+) -> None:  # fmt: skip
+    """Write PCM chunks, as they come, as WAV or through ffmpeg; tag; move it into place."""
     path = Path(path)
+    fmt = check_output(path)
     try:
         with atomic_path(path) as tmp:
-            tmp.write_bytes(mp3)
-            write_tags(tmp, ".mp3", tags, chapters)
+            if fmt.extension == ".wav":
+                with wave.open(str(tmp), "wb") as w:
+                    w.setnchannels(1)
+                    w.setsampwidth(2)
+                    w.setframerate(sample_rate)
+                    for chunk in chunks:
+                        w.writeframes(chunk)
+            else:
+                stream_with_ffmpeg(chunks, sample_rate, tmp, tags, chapters, fmt.ffmpeg_args)
+            write_tags(tmp, fmt.extension, tags, chapters)
     except OSError as e:
         raise EncodeError(f"{path}: cannot write audio: {e.strerror or e}") from e
     except MutagenError as e:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from briefing.errors import EncodeError
@@ -54,23 +56,51 @@ def encode_with_ffmpeg(
     briefing: Briefing, out: Path, tags: Tags, codec_args: tuple[str, ...]
 ) -> None:
     """Pipe the PCM into ffmpeg and write `out` with the given codec, tags and chapters."""
+    stream_with_ffmpeg([briefing.pcm], briefing.sample_rate, out, tags, briefing.chapters,
+                       codec_args)  # fmt: skip
+
+
+def stream_with_ffmpeg(
+    chunks: Iterable[bytes],
+    sample_rate: int,
+    out: Path,
+    tags: Tags,
+    chapters: tuple[Chapter, ...],
+    codec_args: tuple[str, ...],
+) -> None:
+    """Feed mono 16-bit PCM chunks to ffmpeg as they come; write `out` with tags and chapters."""
     exe = find_ffmpeg()
     if exe is None:
         raise EncodeError(f"{out}: ffmpeg not found")
     with tempfile.TemporaryDirectory(prefix="briefing-") as tmpdir:
         meta = Path(tmpdir) / "metadata.txt"
-        meta.write_text(ffmetadata(tags, briefing.chapters), encoding="utf-8")
+        meta.write_text(ffmetadata(tags, chapters), encoding="utf-8")
         # ffmpeg's sample-rate flag means "input rate" before -i; the codec args may resample.
         cmd = [
             exe, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-            "-f", "s16le", "-ar", str(briefing.sample_rate), "-ac", "1", "-i", "pipe:0",
+            "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
             "-i", str(meta), "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
             *codec_args, str(out),
         ]  # fmt: skip
-        try:
-            proc = subprocess.run(cmd, input=briefing.pcm, capture_output=True, check=False)
-        except OSError as e:
-            raise EncodeError(f"{out}: cannot run ffmpeg: {e}") from e
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise EncodeError(f"{out}: ffmpeg failed: {err[-1] if err else proc.returncode}")
+        # stderr goes to a file: a pipe nobody reads while we write stdin could fill and stall.
+        with (Path(tmpdir) / "stderr.txt").open("w+b") as err:
+            try:
+                proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=err, stderr=err)
+            except OSError as e:
+                raise EncodeError(f"{out}: cannot run ffmpeg: {e}") from e
+            assert proc.stdin is not None
+            try:
+                with contextlib.suppress(BrokenPipeError):  # ffmpeg quit: its exit says why
+                    for chunk in chunks:
+                        proc.stdin.write(chunk)
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.close()
+                code = proc.wait()
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+            err.seek(0)
+            lines = err.read().decode("utf-8", "replace").strip().splitlines()
+    if code != 0:
+        raise EncodeError(f"{out}: ffmpeg failed: {lines[-1] if lines else code}")

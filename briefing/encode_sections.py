@@ -24,11 +24,12 @@ import contextlib
 import os
 import struct
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 
@@ -42,13 +43,14 @@ from briefing.encode_mp3 import (
 )
 from briefing.model import Briefing, Chapter, ChapterStart, Cue, Pause, TimelineItem
 
+R = TypeVar("R")
 _FORMAT = b"BRS2"
 _HEADER = struct.Struct("<4sIIf")  # magic, frames, samples, peak (linear)
 SPLIT_MIN_MS = 600
 """Pauses at least this long are cut: paragraphs (700 ms), headlines and stories by default.
 A cut pause keeps >= 1024 silent samples on each side whatever this is set to (>= 250)."""
-_SHORTEN_MS = (40, 25)
-"""How much shorter the two halves of a cut pause are made (the join adds 52-78 ms)."""
+JOIN_MS = (40, 25)
+"""How much shorter the two halves of a cut pause are made for MP3 (the join adds 52-78 ms)."""
 AHEAD_PER_JOB = 4
 """Sections encoded ahead of the one being written, per thread: keeps threads busy, memory flat."""
 
@@ -81,8 +83,14 @@ class SectionStats:
     cached: int = 0
 
 
-def split_sections(timeline: Sequence[TimelineItem]) -> list[list[TimelineItem]]:
-    """Cut the timeline in the middle of every pause of at least SPLIT_MIN_MS between sounds."""
+def split_sections(
+    timeline: Sequence[TimelineItem], shorten_ms: tuple[int, int] = JOIN_MS
+) -> list[list[TimelineItem]]:
+    """Cut the timeline in the middle of every pause of at least SPLIT_MIN_MS between sounds.
+
+    The halves of a cut pause are shortened by `shorten_ms` to make room for what the join adds:
+    JOIN_MS for MP3 sections, nothing for PCM laid end to end.
+    """
     sounding = [not isinstance(i, Pause | ChapterStart) for i in timeline]
     later = [False] * len(timeline)  # a sound follows position i
     for i in range(len(timeline) - 2, -1, -1):
@@ -92,8 +100,8 @@ def split_sections(timeline: Sequence[TimelineItem]) -> list[list[TimelineItem]]
     for i, item in enumerate(timeline):
         if isinstance(item, Pause) and item.ms >= SPLIT_MIN_MS and heard and later[i]:
             half = item.ms // 2
-            sections[-1].append(Pause(half - _SHORTEN_MS[0]))
-            sections.append([Pause(item.ms - half - _SHORTEN_MS[1])])
+            sections[-1].append(Pause(half - shorten_ms[0]))
+            sections.append([Pause(item.ms - half - shorten_ms[1])])
             heard = False
             continue
         sections[-1].append(item)
@@ -183,7 +191,7 @@ def encode_keyed(
 
     missing = [i for i in range(len(keys)) if cache is None or not cache.has(keys[i])]
     with ThreadPoolExecutor(max(1, min(jobs, len(missing) or 1))) as pool:
-        ahead = _ahead(pool, encode, missing, max(1, jobs) * AHEAD_PER_JOB)
+        ahead = ordered_map(pool, encode, missing, max(1, jobs) * AHEAD_PER_JOB)
         todo = set(missing)
         cues: list[Cue] = []
         chapters: list[tuple[str, float]] = []
@@ -232,14 +240,14 @@ def encode_keyed(
     return Joined(timing, total / sr, peak_db)
 
 
-def _ahead(
-    pool: ThreadPoolExecutor, fn: Callable[[int], Section], items: list[int], window: int
-) -> Iterator[Section]:
-    """fn over items on the pool, in order, with at most `window` results waiting."""
-    queue: list[Future[Section]] = []
+def ordered_map(
+    pool: ThreadPoolExecutor, fn: Callable[[int], R], items: Sequence[int], window: int
+) -> Iterator[R]:
+    """fn over items on the pool, yielded in order, with at most `window` results waiting."""
+    queue: deque[Future[R]] = deque()
     position = 0
     while position < len(items) or queue:
         while position < len(items) and len(queue) < window:
             queue.append(pool.submit(fn, items[position]))
             position += 1
-        yield queue.pop(0).result()
+        yield queue.popleft().result()

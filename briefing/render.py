@@ -1,8 +1,8 @@
 """Rendering: a script → the audio file, its transcripts and chapters, reusing cached work.
 
 Synthesizes (or takes from the clip cache) every line, levels and stitches the voices, brings the
-briefing to its target loudness and encodes it; an MP3 is encoded story by story so unchanged
-sections are reused, and a render identical to a cached one is copied instead of redone.
+briefing to its target loudness and encodes it section by section (a paragraph each): an MP3's
+unchanged sections are reused, and a render identical to a cached one is copied instead of redone.
 Nothing here prints; progress is reported through a callback the CLI turns into a bar.
 """
 
@@ -108,24 +108,22 @@ def render(
 
     stats = SynthStats()
     sections = SectionStats()
-    keyed = None
     with contextlib.ExitStack() as stack:
-        if options.output.suffix.lower() == ".mp3":
-            from briefing.render_keyed import render_keyed
+        from briefing.render_keyed import render_keyed
 
-            # Without a cache the clips still go to disk (a temporary one) as they arrive, so
-            # the MP3 path never holds the briefing's audio in memory.
-            clips = cache or ClipCache(Path(stack.enter_context(_temporary_directory())))
-            store = SectionCache(cache.directory) if cache is not None else None
-            keyed = render_keyed(plan, options, engine, clips, store, SAMPLE_RATE, GAIN_STEP_DB,
-                                 progress, stats, sections)  # fmt: skip
+        # Without a cache the clips still go to disk (a temporary directory) as they arrive:
+        # no format holds the briefing's audio in memory.
+        clips = cache or ClipCache(Path(stack.enter_context(_temporary_directory())))
+        store = SectionCache(cache.directory) if cache is not None else None
+        keyed = render_keyed(plan, options, engine, clips, store, SAMPLE_RATE, GAIN_STEP_DB,
+                             progress, stats, sections)  # fmt: skip
         if keyed is not None:
             briefing, duration = keyed.timing, keyed.duration
             report = LoudnessReport(keyed.loudness_lufs, keyed.true_peak_dbtp, 0.0)
         else:
             from briefing.render_pcm import render_pcm
 
-            briefing, duration, report = render_pcm(plan, lines, unique, options, engine, cache,
+            briefing, duration, report = render_pcm(plan, lines, unique, options, engine, clips,
                                                      progress, stats)  # fmt: skip
     written = [options.output, *_write_texts(briefing.cues, briefing.chapters, options)]
     if renders is not None and key is not None:

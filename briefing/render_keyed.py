@@ -1,4 +1,4 @@
-"""MP3 rendering from the clip cache's statistics, written to disk section by section.
+"""Rendering from the clip cache's statistics, written to disk section by section.
 
 Every clip has its loudness statistics beside it in the cache (`clip_stats`, measured by the
 synthesis worker that made it), so the voices' levelling gains and the briefing's gain are found
@@ -41,7 +41,8 @@ from briefing.encode_sections import (
 from briefing.engines import engine_version
 from briefing.loudness import CODEC_MARGIN_DB, apply_gain
 from briefing.model import Briefing, Chime, Clip, Pause, SpokenItem, TimelineItem, Utterance
-from briefing.stitch import chime_pcm, lay_out, pause_pcm, stitch
+from briefing.pcm_sections import write_pcm_sections
+from briefing.stitch import chime_pcm, laid_length, lay_out, pause_pcm, stitch
 from briefing.synth import SynthStats, synthesize_all, synthesize_each
 from briefing.timeline import Line, PlanItem
 
@@ -76,7 +77,7 @@ def render_keyed(
     synth: SynthStats,
     sections: SectionStats,
 ) -> KeyedRender | None:
-    """Synthesize what the cache lacks and write the MP3; None if a clip is at another rate."""
+    """Synthesize what the cache lacks and write the audio; None if a clip is at another rate."""
     from briefing.encode import write_mp3_stream
 
     lines = [item for item in plan if isinstance(item, Line)]
@@ -144,12 +145,14 @@ def render_keyed(
     gain = briefing_gain(measured, levels, sample_rate, options.loudness, ceiling, gain_step_db)
     loudness = estimated_loudness(measured, levels, sample_rate, gain, ceiling)
 
-    parts = split_sections(timeline)
+    is_mp3 = options.output.suffix.lower() == ".mp3"
+    parts = split_sections(timeline) if is_mp3 else split_sections(timeline, (0, 0))
     settings = section_settings(gain, ceiling, sample_rate)
-    timings, section_keys = [], []
+    timings, lengths, section_keys = [], [], []
     for part in parts:
-        said = [key_of[id(i)] for i in part if isinstance(i, SpokenItem)]
-        timings.append(lay_out(part, [stats[k].samples for k in said], sample_rate))
+        said = [stats[key_of[id(i)]].samples for i in part if isinstance(i, SpokenItem)]
+        timings.append(lay_out(part, said, sample_rate))
+        lengths.append(laid_length(part, said, sample_rate))
         section_keys.append(_section_key(part, key_of, levels, settings))
 
     def pcm_of(i: int) -> bytes:
@@ -165,6 +168,10 @@ def render_keyed(
 
     on_encode = (lambda d, t: progress("encoding", d, t)) if progress else None
     jobs = options.jobs or os.cpu_count() or 2
+    if not is_mp3:
+        joined = write_pcm_sections(options.output, options.tags, timings, lengths, pcm_of, gain,
+                                    ceiling, jobs=jobs, progress=on_encode)  # fmt: skip
+        return KeyedRender(joined.timing, joined.duration, loudness, joined.true_peak_dbtp)
 
     def write(out: BinaryIO) -> Joined:
         return encode_keyed(section_keys, timings, pcm_of, gain, ceiling, sections_cache, out,

@@ -1,7 +1,7 @@
 """Rendering in memory: every clip read, levelled and stitched, the whole briefing measured.
 
-The path for WAV and ffmpeg formats (and for an MP3 whose clips come at another sample rate);
-an MP3 is otherwise rendered from clip statistics, section by section, by `render_keyed`.
+Only for a briefing whose clips come at another sample rate than the briefing's (no engine here
+does that); every format is otherwise rendered section by section by `render_keyed`.
 """
 
 from __future__ import annotations

@@ -116,6 +116,19 @@ def stitch(timeline: Sequence[TimelineItem], sample_rate: int = 22050) -> Briefi
     )
 
 
+def laid_length(
+    timeline: Sequence[TimelineItem], samples: Sequence[int], sample_rate: int = 22050
+) -> int:
+    """How many samples `stitch` would make of the timeline, from each clip's length."""
+    total = sum(samples)
+    for item in timeline:
+        if isinstance(item, Pause):
+            total += len(pause_pcm(item.ms, sample_rate)) // 2
+        elif isinstance(item, Chime):
+            total += len(chime_pcm(item.ms, sample_rate)) // 2
+    return total
+
+
 def lay_out(
     timeline: Sequence[TimelineItem], samples: Sequence[int], sample_rate: int = 22050
 ) -> Briefing:

@@ -6,7 +6,12 @@ import datetime as dt
 import wave
 from pathlib import Path
 
+import pytest
+from audio_helpers import ffmpeg_exe
+from mutagen.mp4 import MP4
+
 from briefing.engines import create_engine
+from briefing.loudness import integrated_loudness
 from briefing.model import ChapterStart, Chime, Pause
 from briefing.pipeline import ScriptOptions, build_script
 from briefing.render import RenderOptions, render
@@ -68,3 +73,24 @@ def test_every_word_of_every_segment_is_planned() -> None:
     planned = " ".join(item.text for item in plan if isinstance(item, Line)).split()
     segments = " ".join(s.text for story in script.stories for s in story.segments).split()
     assert planned == segments
+
+
+@pytest.mark.skipif(ffmpeg_exe() is None, reason="no ffmpeg")
+def test_wav_and_m4a_are_written_section_by_section_with_chapters(tmp_path: Path) -> None:
+    script = build_script(EXAMPLES, FAKE)
+    structure = Structure(date=dt.date(2026, 5, 1))
+    results = {}
+    for ext in (".wav", ".m4a"):
+        options = RenderOptions(output=tmp_path / f"b{ext}", structure=structure, use_cache=False)
+        results[ext] = render(script, options, "fake")
+    with wave.open(str(tmp_path / "b.wav")) as audio:
+        pcm = audio.readframes(audio.getnframes())
+    measured = integrated_loudness(pcm, 22050)
+    assert abs(measured - -16.0) <= 0.5
+    # The reported level is estimated from clip statistics; it must match the file's.
+    assert abs(results[".wav"].loudness_lufs - measured) <= 0.3
+    m4a = MP4(tmp_path / "b.m4a")
+    assert m4a.info is not None
+    assert abs(m4a.info.length - results[".wav"].duration) < 0.1
+    assert m4a.chapters is not None
+    assert [ch.title for ch in m4a.chapters] == [s.article.title for s in script.stories]

@@ -1,0 +1,70 @@
+"""WAV and ffmpeg formats section by section, so no format holds the briefing's audio whole.
+
+Each section is stitched, gained and limited on a thread and streamed, in order, into the WAV
+file or into ffmpeg's input. PCM sections join exactly (no codec delay), so every cue and
+chapter is known before the first sample is written, which ffmpeg needs for its chapters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from briefing.encode import write_pcm_stream
+from briefing.encode_sections import AHEAD_PER_JOB, Joined, ordered_map
+from briefing.model import Briefing, Chapter, Cue, Tags
+
+
+def write_pcm_sections(
+    path: Path,
+    tags: Tags,
+    timings: Sequence[Briefing],
+    lengths: Sequence[int],
+    pcm_of: Callable[[int], bytes],
+    gain_db: float,
+    ceiling_db: float,
+    *,
+    jobs: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+) -> Joined:
+    """Write section i (`lengths[i]` samples, made by `pcm_of(i)`) gained and limited, in order."""
+    from briefing.loudness import apply_gain
+
+    sr = timings[0].sample_rate
+    cues: list[Cue] = []
+    starts: list[tuple[str, float]] = []
+    offset = 0
+    for part, n in zip(timings, lengths, strict=True):
+        shift = offset / sr
+        cues += [replace(c, start=c.start + shift, end=c.end + shift) for c in part.cues]
+        starts += [(ch.title, ch.start + shift) for ch in part.chapters]
+        offset += n
+    ends = [start for _, start in starts[1:]] + [offset / sr] * bool(starts)
+    timing = Briefing(
+        pcm=b"",
+        sample_rate=sr,
+        cues=tuple(cues),
+        chapters=tuple(Chapter(t, s, e) for (t, s), e in zip(starts, ends, strict=True)),
+    )
+    peaks: list[float] = []
+
+    def make(i: int) -> tuple[bytes, float]:
+        x = np.frombuffer(pcm_of(i), dtype="<i2")
+        pcm, peak_db, _ = apply_gain(x, gain_db, ceiling_db, sr, jobs=1)
+        return pcm, peak_db
+
+    def chunks() -> Iterator[bytes]:
+        with ThreadPoolExecutor(max(1, jobs)) as pool:
+            made = ordered_map(pool, make, range(len(lengths)), max(1, jobs) * AHEAD_PER_JOB)
+            for i, (pcm, peak_db) in enumerate(made):
+                peaks.append(peak_db)
+                if progress is not None:
+                    progress(i + 1, len(lengths))
+                yield pcm
+
+    write_pcm_stream(path, tags, timing.chapters, sr, chunks())
+    return Joined(timing, offset / sr, max(peaks, default=float("-inf")))
