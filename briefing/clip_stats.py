@@ -16,15 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.ndimage import maximum_filter1d
-from scipy.signal import sosfilt
 
-from briefing.limiter import BLOCK
+from briefing.limiter import BLOCK, running, window
 from briefing.loudness import (
     MAX_LIMITING_DB,
     VOICE_LEVEL_LUFS,
     VOICE_LEVEL_RANGE,
-    _k_weighting,
+    _k_energies,
     _loudness,
     _step,
     secant_gain,
@@ -75,34 +73,36 @@ def clip_stats(clip: Clip) -> ClipStats:
     step = _step(sr)
     if not len(x):
         return ClipStats(0, sr, np.zeros(0), np.zeros(BINS))
-    y = x.astype(np.float32)
-    # One K-weighting pass serves both: as `loudness._step_energies` filters a single chunk.
-    sq = np.square(sosfilt(_k_weighting(sr), y), dtype=np.float64) / 32768**2
-    whole = len(sq) // step * step
-    steps = sq[:whole].reshape(-1, step).sum(axis=1)
+    # Whole steps, then the last partial step zero-padded: it is dropped from `steps` (as
+    # `loudness` drops it) but its blocks still need a K-weighting estimate below.
+    n_steps, n_blocks = -(-len(x) // step), -(-len(x) // BLOCK)
+    y = np.zeros(n_steps * step + BLOCK, dtype=np.float32)
+    y[: len(x)] = x
+    rows, blocks = y[: n_steps * step].reshape(-1, step), y[: n_blocks * BLOCK].reshape(-1, BLOCK)
+    k_weighted = _k_energies(rows, sr)
+    plain = np.einsum("ij,ij->i", rows, rows).astype(np.float64) / 32768**2
+    # Per block only plain energy is known; its step's K-weighted share of it stands in (the
+    # histogram only predicts what share of the energy the limiter takes).
+    share = np.divide(k_weighted, plain, out=np.zeros_like(plain), where=plain > 0)
+    owner = np.minimum((np.arange(n_blocks) * BLOCK + BLOCK // 2) // step, n_steps - 1)
+    energy = np.einsum("ij,ij->i", blocks, blocks).astype(np.float64) / 32768**2 * share[owner]
     # Sample peaks per block (true peaks would cost most of the time here; speech overshoots
     # between samples by a fraction of a dB, within what this estimate needs).
-    a = np.abs(x[: len(x) // BLOCK * BLOCK]).reshape(-1, BLOCK).max(axis=1)
-    tail = np.abs(x[len(a) * BLOCK :]).max(initial=0)
-    peaks = np.concatenate([a, [tail] if len(x) % BLOCK else []]).astype(np.float64) / 32768
-    ahead = max(2, round(0.005 * sr / BLOCK))
-    hold = max(ahead, round(0.030 * sr / BLOCK))
-    size = hold + ahead + 1
+    peaks = np.abs(blocks).max(axis=1) / np.float32(32768)
     # The limiter's gain at block b follows the largest peak in [b - hold, b + ahead].
-    window = maximum_filter1d(peaks, size=size, origin=hold - size // 2, mode="nearest")
-    blocks = np.concatenate([sq, np.zeros(-len(sq) % BLOCK)]).reshape(-1, BLOCK).sum(axis=1)
+    held_peaks = running(np.maximum, peaks, *window(sr)).astype(np.float64)
     with np.errstate(divide="ignore"):
-        db = 20 * np.log10(np.maximum(window, 1e-9))
+        db = 20 * np.log10(np.maximum(held_peaks, 1e-9))
     bins = np.clip(((db - LOW_DB) / BIN_DB).astype(int), 0, BINS - 1)
-    held = np.bincount(bins, weights=blocks, minlength=BINS)[:BINS].astype(np.float64)
-    return ClipStats(len(x), sr, steps, held)
+    held = np.bincount(bins, weights=energy, minlength=BINS)[:BINS].astype(np.float64)
+    return ClipStats(len(x), sr, k_weighted[: len(x) // step], held)
 
 
 _TOP = LOW_DB + BIN_DB * (np.arange(BINS) + 1.0)  # upper edge of each bin, dBFS
 
 
 def measure_all(clips: Sequence[Clip], jobs: int) -> list[ClipStats]:
-    """`clip_stats` of every clip, on threads (numpy and scipy release the GIL)."""
+    """`clip_stats` of every clip, on threads (numpy releases the GIL)."""
     from concurrent.futures import ThreadPoolExecutor
 
     if jobs <= 1 or len(clips) < 2:

@@ -89,6 +89,29 @@ def item(
     )
 
 
+def k_weighted(x: np.ndarray, sr: int = SR) -> np.ndarray:
+    """Reference K-weighting: int16 samples through pyloudnorm's own filters (time domain, float64).
+
+    Scaled to full scale 1.0; what `briefing.loudness` estimates per step in the frequency domain.
+    """
+    import pyloudnorm
+    from scipy.signal import lfilter
+
+    y = np.asarray(x, dtype=np.float64) / 32768
+    for stage in pyloudnorm.Meter(sr)._filters.values():
+        y = stage.passband_gain * lfilter(stage.b, stage.a, y)
+    return y
+
+
+def k_weighted_steps(x: np.ndarray, sr: int = SR) -> np.ndarray:
+    """Reference K-weighted energy per 100 ms step (the last, partial step dropped)."""
+    y = k_weighted(x, sr)
+    step = round(0.1 * sr)
+    whole = len(y) // step * step
+    out: np.ndarray = np.square(y[:whole]).reshape(-1, step).sum(axis=1)
+    return out
+
+
 def rms_db(x: np.ndarray) -> float:
     """RMS level in dBFS (-inf guarded)."""
     return float(10 * np.log10(max(float(np.mean(np.square(x, dtype=np.float64))), 1e-20)))

@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pyloudnorm
 import pytest
-from audio_helpers import SR, from_pcm, item, long_timeline, speech_like, to_pcm
+from audio_helpers import (
+    SR,
+    from_pcm,
+    item,
+    k_weighted_steps,
+    long_timeline,
+    speech_like,
+    to_pcm,
+    voiced_like,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.signal import resample_poly
+from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
+from scipy.signal import firwin, resample_poly
 
-from briefing.limiter import block_peaks, limiter_gain
+from briefing.limiter import (
+    _interpolator,
+    block_peaks,
+    limiter_gain,
+    loud_peaks,
+    running,
+    running_mean,
+)
 from briefing.loudness import (
     VOICE_LEVEL_LUFS,
     VOICE_LEVEL_RANGE,
+    _k_weighting,
+    _step_energies,
     integrated_loudness,
     level_voices,
     normalize,
@@ -36,6 +57,89 @@ def test_measurement_matches_pyloudnorm() -> None:
     parts.insert(5, np.zeros(SR * 3, np.float32))  # silence is gated out alike
     pcm = to_pcm(np.concatenate(parts))
     assert abs(integrated_loudness(pcm, SR) - _pyln(pcm)) < 0.01
+
+
+@pytest.mark.parametrize("sr", [22050, 44100, 48000])
+def test_k_weighting_coefficients_match_pyloudnorm(sr: int) -> None:
+    stages = list(pyloudnorm.Meter(sr)._filters.values())
+    ours = _k_weighting(sr)
+    assert ours.shape == (len(stages), 6)
+    for row, stage in zip(ours, stages, strict=True):
+        np.testing.assert_allclose(row[:3], stage.b * stage.passband_gain, rtol=1e-12)
+        np.testing.assert_allclose(row[3:], stage.a, rtol=1e-12)
+
+
+@pytest.mark.parametrize("sr", [44100, 48000])
+def test_measurement_matches_pyloudnorm_at_other_rates(sr: int) -> None:
+    parts = [speech_like(2.0, seed=i, level=0.05 * (i % 4 + 1), sr=sr) for i in range(6)]
+    pcm = to_pcm(np.concatenate(parts))
+    meter = pyloudnorm.Meter(sr)
+    assert abs(integrated_loudness(pcm, sr) - meter.integrated_loudness(from_pcm(pcm))) < 0.01
+
+
+def test_step_energies_match_time_domain_filtering() -> None:
+    # Each step is K-weighted on its own in the frequency domain (as if periodic): against the
+    # filters run over the whole signal, single steps move by hundredths of a dB at most where
+    # the level jumps, and the total by less.
+    parts = [voiced_like(1.0, seed=1), np.zeros(5000, np.float32), speech_like(1.5, seed=2)]
+    parts += [voiced_like(2.0, seed=3, f0=200.0, level=0.05)]
+    x = np.frombuffer(to_pcm(np.concatenate(parts)), dtype="<i2")
+    ours, ref = _step_energies([x], SR), k_weighted_steps(x)
+    assert len(ours) == len(ref) == len(x) // round(0.1 * SR)
+    heard = ref > ref.max() * 1e-4
+    error_db = np.abs(10 * np.log10(ours[heard] / ref[heard]))
+    assert np.median(error_db) < 0.02 and error_db.max() < 0.5
+    assert abs(10 * np.log10(ours.sum() / ref.sum())) < 0.02
+
+
+def test_step_energies_carry_partial_steps_across_chunks() -> None:
+    x = np.frombuffer(to_pcm(speech_like(3.33, seed=6)), dtype="<i2")
+    cuts = [0, 1000, 1001, 5000, 20000, len(x)]  # chunks shorter than a step, and ragged
+    split = _step_energies([x[a:b] for a, b in pairwise(cuts)], SR)
+    np.testing.assert_allclose(split, _step_energies([x], SR), rtol=1e-5)
+
+
+def test_measurement_split_over_threads_counts_blocks_across_the_seam() -> None:
+    # Quiet speech with a loud second across 3.2 s, where two threads' shares of the audio meet:
+    # the 400 ms blocks spanning it must count, as they do for pyloudnorm.
+    x = speech_like(5.0, level=0.03, seed=4)
+    x[int(2.7 * SR) : int(3.7 * SR)] = speech_like(1.0, level=0.5, seed=5)
+    pcm = to_pcm(x)
+    assert abs(integrated_loudness(pcm, SR) - _pyln(pcm)) < 0.01
+
+
+def test_interpolation_filter_matches_scipy_firwin() -> None:
+    expected = firwin(64, 0.25, window=("kaiser", 5.0)) * 4
+    np.testing.assert_allclose(_interpolator(), expected, rtol=1e-12, atol=1e-15)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(-1e4, 1e4, width=32), min_size=1, max_size=400),
+    st.integers(0, 30),
+    st.integers(0, 30),
+)
+def test_running_filters_match_scipy_ndimage(values: list[float], before: int, after: int) -> None:
+    x = np.array(values, dtype=np.float32)
+    size = before + after + 1
+    origin = before - size // 2  # window [i - before, i + after], as the limiter uses it
+    expect_min = minimum_filter1d(x, size, origin=origin, mode="nearest")
+    expect_max = maximum_filter1d(x, size, origin=origin, mode="nearest")
+    assert np.array_equal(running(np.minimum, x, before, after), expect_min)
+    assert np.array_equal(running(np.maximum, x, before, after), expect_max)
+    mean = running_mean(x, before, before)  # centred, as the limiter smooths
+    expected = uniform_filter1d(x, 2 * before + 1, mode="nearest")
+    np.testing.assert_allclose(mean, expected, rtol=1e-5, atol=1e-3)
+
+
+def test_loud_peaks_are_block_peaks_where_they_pass_near() -> None:
+    y = speech_like(3.0, level=0.5, seed=5) * np.float32(1.5)
+    near = 0.6
+    every, loud = block_peaks(y, near), loud_peaks(y, near)
+    over = every > near
+    assert over.any() and not over.all()
+    assert np.array_equal(loud[over], every[over])
+    assert np.all(loud[~over] == 0)
 
 
 def test_silence_and_short_audio_measure_minus_inf() -> None:
@@ -81,6 +185,16 @@ def test_limiter_gain_is_smooth_not_clipping() -> None:
     assert 80 < len(ramp) < 800  # ramps in and out over a few ms each
     # Away from the loud part the signal is untouched.
     assert np.array_equal(y[: int(0.3 * SR)], before[: int(0.3 * SR)])
+
+
+def test_limiter_leaves_audio_between_limited_parts_untouched() -> None:
+    t = np.arange(2 * SR, dtype=np.float32) / SR
+    y = np.where((t % 1.0 > 0.2) & (t % 1.0 < 0.3), 2.0, 0.5).astype(np.float32)
+    before = y.copy()
+    limiter_gain(y, block_peaks(y, 10.0), 0.9, SR)
+    assert np.abs(y).max() <= 0.9 * (1 + 1e-6)
+    between = (t > 0.5) & (t < 1.1)
+    assert np.array_equal(y[between], before[between])
 
 
 def test_level_voices_brings_voices_together() -> None:
