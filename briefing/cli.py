@@ -11,9 +11,10 @@ import datetime as dt
 import os
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -23,9 +24,10 @@ from briefing.errors import BriefingError, ConfigError
 from briefing.ingest import IngestOptions
 from briefing.model import Tags
 from briefing.pipeline import ScriptOptions, build_script, check_outputs, load_config
-from briefing.progress import progress_bar
-from briefing.render import RenderOptions, RenderResult, render
 from briefing.timeline import Structure, Transition
+
+if TYPE_CHECKING:
+    from briefing.render import RenderResult
 
 app = typer.Typer(
     help="Turn news articles into one narrated, multi-voice audio briefing.",
@@ -34,7 +36,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-cache_app = typer.Typer(help="Inspect or clear the clip cache.", no_args_is_help=True)
+cache_app = typer.Typer(help="Inspect or clear the clip and script caches.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 
 T = TypeVar("T")
@@ -83,6 +85,10 @@ MinWordsOpt = Annotated[
 EngineOpt = Annotated[
     str, typer.Option("--engine", hidden=True, help="Speech engine (pyttsx3, fake).")
 ]
+CacheDirOpt = Annotated[
+    Path | None, typer.Option("--cache-dir", help="Cache directory (clips, article scripts).")
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the caches.")]
 
 
 def _version(value: bool) -> None:
@@ -149,12 +155,8 @@ def render_command(
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Synthesis worker processes (default: cores)."),
     ] = None,
-    cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Clip cache directory.")
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Neither read nor write the clip cache.")
-    ] = False,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
     source_format: FromOpt = None,
     keep_all: KeepAllOpt = False,
     max_items: MaxItemsOpt = None,
@@ -164,6 +166,9 @@ def render_command(
     engine: EngineOpt = "pyttsx3",
 ) -> None:
     """Render articles into one audio briefing."""
+    # Loaded here, not at import: `script`, `voices` and `cache` never need them.
+    from briefing.progress import progress_bar
+    from briefing.render import RenderOptions, render
 
     def run() -> RenderResult:
         when = _parse_date(date)
@@ -197,6 +202,7 @@ def render_command(
         script_options = _script_options(
             cast, source_format, keep_all, max_items, max_size, lexicon, min_quote_words, engine
         )
+        script_options = replace(script_options, cache_dir=cache_dir, use_cache=not no_cache)
         check_outputs(options)
         config = load_config(script_options)
         script = build_script(articles, script_options, config)
@@ -222,6 +228,8 @@ def script_command(
     lexicon: LexiconOpt = None,
     min_quote_words: MinWordsOpt = 4,
     engine: EngineOpt = "pyttsx3",
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Show the segments, speakers and voices a render would use, without making audio."""
     from briefing.scriptout import script_json, script_text
@@ -229,6 +237,7 @@ def script_command(
     options = _script_options(
         cast, source_format, keep_all, max_items, max_size, lexicon, min_quote_words, engine
     )
+    options = replace(options, cache_dir=cache_dir, use_cache=not no_cache)
     script = _guard(lambda: build_script(articles, options))
     typer.echo(script_json(script) if output_format is ScriptFormat.JSON else script_text(script))
 
@@ -258,20 +267,27 @@ def voices_command(
 
 @cache_app.command("info")
 def cache_info(cache_dir: Annotated[Path | None, typer.Option("--cache-dir")] = None) -> None:
-    """Show where the clip cache is and how big it is."""
+    """Show where the caches are and how big they are."""
     from briefing.cache import ClipCache
+    from briefing.script_cache import ScriptCache
 
     info = _guard(lambda: ClipCache(cache_dir).info())
-    typer.echo(f"{info.directory}\n{info.entries} clips, {info.bytes / 1e6:.1f} MB")
+    scripts, size = _guard(lambda: ScriptCache(cache_dir).info())
+    typer.echo(
+        f"{info.directory}\n{info.entries} clips, {info.bytes / 1e6:.1f} MB\n"
+        f"{scripts} article scripts, {size / 1e6:.1f} MB"
+    )
 
 
 @cache_app.command("clear")
 def cache_clear(cache_dir: Annotated[Path | None, typer.Option("--cache-dir")] = None) -> None:
-    """Delete every cached clip."""
+    """Delete every cached clip and article script."""
     from briefing.cache import ClipCache
+    from briefing.script_cache import ScriptCache
 
     removed = _guard(lambda: ClipCache(cache_dir).clear())
-    typer.echo(f"removed {removed} cached clips")
+    scripts = _guard(lambda: ScriptCache(cache_dir).clear())
+    typer.echo(f"removed {removed} cached clips and {scripts} cached article scripts")
 
 
 def _script_options(

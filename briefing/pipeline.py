@@ -1,6 +1,7 @@
 """The pipeline's first half: sources → script (stories, cast); `briefing.render` makes the audio.
 
-Nothing here prints.
+Each local document's articles and segments come from the script cache when its bytes, the
+options and the code are unchanged (`briefing.script_cache`). Nothing here prints.
 """
 
 from __future__ import annotations
@@ -12,10 +13,17 @@ from typing import TYPE_CHECKING
 
 from briefing.cast import CastConfig, assign_voices, load_cast_config, validate_voices
 from briefing.engines import check_engine, close_matches, voice_exists
-from briefing.ingest import IngestOptions, load_articles
+from briefing.ingest import (
+    IngestOptions,
+    RawDocument,
+    document_format,
+    parse_document,
+    read_documents,
+)
 from briefing.lexicon import Lexicon, load_lexicon
-from briefing.model import Cast, Gender, SegmentKind, Story
-from briefing.normalize import to_spoken
+from briefing.model import Article, Cast, Gender, Segment, SegmentKind, Story
+from briefing.script_cache import ScriptCache, document_key
+from briefing.speakers import unify_speakers
 
 if TYPE_CHECKING:
     from briefing.render import RenderOptions
@@ -23,13 +31,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ScriptOptions:
-    """What turns sources into a script: ingest, cast, lexicon and quote settings."""
+    """What turns sources into a script: ingest, cast, lexicon, quote and cache settings."""
 
     ingest: IngestOptions = field(default_factory=IngestOptions)
     cast_file: Path | None = None
     lexicons: tuple[Path, ...] = ()
     min_quote_words: int = 4
     engine: str = "pyttsx3"
+    cache_dir: Path | None = None
+    """Where the script cache lives (under `scripts/`); None: the user cache directory."""
+    use_cache: bool = True
+    """Read and write the script cache (`--no-cache` turns it off with the clip cache)."""
 
 
 @dataclass(frozen=True)
@@ -54,19 +66,43 @@ def load_config(options: ScriptOptions) -> CastConfig:
     return config
 
 
+@dataclass(frozen=True)
+class _Document:
+    """One source document's articles, with their segments when the script cache had them."""
+
+    key: str | None
+    articles: tuple[Article, ...]
+    segments: tuple[tuple[Segment, ...], ...] | None
+
+
 def build_script(
     sources: Sequence[str], options: ScriptOptions, config: CastConfig | None = None
 ) -> Script:
     """Read, clean, segment and attribute every source, then cast the speakers."""
-    # Segmentation compiles hundreds of patterns at import (~1 s): only commands that segment pay.
-    from briefing.segment import segment_article, unify_speakers
-
     config = config or load_config(options)
     lexicon = load_lexicon(options.lexicons)
-    articles = load_articles(sources, options.ingest)
-    segmented = [segment_article(a, min_quote_words=options.min_quote_words) for a in articles]
+    cache = ScriptCache(options.cache_dir) if options.use_cache else None
+    # Every document is read and parsed (or found in the cache) before any is segmented, so
+    # input errors come first and in source order, as they do without a cache.
+    documents = [
+        _read(raw, options, lexicon, cache) for raw in read_documents(sources, options.ingest)
+    ]
+    articles: list[Article] = []
+    segmented: list[tuple[Segment, ...]] = []
+    stored = False
+    for document in documents:
+        segments = document.segments
+        if segments is None:
+            segments = _segment(document.articles, options.min_quote_words, lexicon)
+            if cache is not None and document.key is not None:
+                cache.put(document.key, list(zip(document.articles, segments, strict=True)))
+                stored = True
+        articles += document.articles
+        segmented += segments
+    if cache is not None and stored:
+        cache.prune()
     stories = tuple(
-        Story(article, tuple(replace(s, spoken=to_spoken(s.text, lexicon)) for s in segments))
+        Story(article, segments)
         for article, segments in zip(articles, unify_speakers(segmented), strict=True)
     )
     speakers: list[tuple[str, Gender]] = [
@@ -76,6 +112,42 @@ def build_script(
         if segment.kind is SegmentKind.QUOTE and segment.speaker
     ]
     return Script(stories, assign_voices(config, speakers), config, lexicon)
+
+
+def _read(
+    raw: RawDocument, options: ScriptOptions, lexicon: Lexicon, cache: ScriptCache | None
+) -> _Document:
+    """A document from the script cache, else parsed (its segments are made later)."""
+    if cache is None:
+        return _Document(None, tuple(parse_document(raw, options.ingest)), None)
+    kind = document_format(raw, options.ingest)
+    key = document_key(raw, kind, options.ingest, options.min_quote_words, lexicon)
+    cached = cache.get(key) if key is not None else None
+    if cached is None:
+        return _Document(key, tuple(parse_document(raw, options.ingest)), None)
+    return _Document(key, tuple(a for a, _ in cached), tuple(s for _, s in cached))
+
+
+def _segment(
+    articles: Sequence[Article], min_quote_words: int, lexicon: Lexicon
+) -> tuple[tuple[Segment, ...], ...]:
+    """Each article's segments with their spoken forms: what the script cache keeps.
+
+    Spoken forms depend on a segment's text and the lexicon only, never on its speaker, so
+    they are made here, before speaker names are unified across stories.
+    """
+    # Segmentation compiles hundreds of patterns at import: only a build with an article the
+    # script cache does not have pays for it.
+    from briefing.normalize import to_spoken
+    from briefing.segment import segment_article
+
+    return tuple(
+        tuple(
+            replace(s, spoken=to_spoken(s.text, lexicon))
+            for s in segment_article(article, min_quote_words=min_quote_words)
+        )
+        for article in articles
+    )
 
 
 def check_outputs(options: RenderOptions) -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TimeRemainingColumn
-from rich.progress import Progress as Bar
-
-from briefing.render import Progress
+if TYPE_CHECKING:
+    from briefing.render import Progress
 
 
 @contextmanager
@@ -19,6 +17,11 @@ def progress_bar(quiet: bool) -> Iterator[Progress | None]:
     if quiet or not sys.stderr.isatty():
         yield None
         return
+    # rich costs ~80 ms to import: only a render that draws a bar pays for it.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TimeRemainingColumn
+    from rich.progress import Progress as Bar
+
     with Bar(
         "[progress.description]{task.description}",
         BarColumn(),

@@ -40,9 +40,11 @@ _ROLE_WORDS = sorted(
 _ROLE = trie_pattern(_ROLE_WORDS)
 # Lower-case words ending in a role: "fire service spokesman", "press secretary".
 # A team or body may lead the role: "Maple Leafs coach Craig Berube", "Cal Fire battalion chief".
+# One to three roles: `(?:R\s+){1,3}` tries what `R\s+(?:R\s+){0,2}` does, in the same order,
+# with the (long) role alternation parsed once.
 _ROLE_PREFIX = (
-    rf"(?:(?:{names.NAME_PATTERN}\s+(?=[a-z]))?(?:[a-z][\w’'-]*\s+){{0,3}}?{_ROLE}\s+"
-    rf"(?:{_ROLE}\s+){{0,2}})?"
+    rf"(?:(?:{names.NAME_PATTERN}\s+(?=[a-z]))?(?:[a-z][\w’'-]*\s+){{0,3}}?"
+    rf"(?:{_ROLE}\s+){{1,3}})?"
 )
 # "the National Weather Service said": a proper name may keep its article.
 _NAME = rf"(?:[Tt]he\s+(?=[A-Z]))?{_ROLE_PREFIX}(?P<name>{names.NAME_PATTERN})"
@@ -60,7 +62,6 @@ _ADV = (
 # Up to three appositives in a row share their commas: "X, director at Y, who ..., said".
 _APPOS = r"(?:\s*,(?P<appos>[^,“”\"]{1,160}),(?:[^,“”\"]{1,160},){0,2})?"
 _VERB = rf"(?P<verb>{VERB_PATTERN})"
-TAIL_SUBJ_VERB = re.compile(rf"(?:{_SUBJ}){_APPOS}\s+(?:{_ADV}\s+){{0,2}}{_VERB}")
 TAIL_VERB_SUBJ = re.compile(
     rf"(?:{_ADV}\s+){{0,2}}{_VERB}\s+(?:{_ADV}\s+)?{_SUBJ}"
     rf"(?:\s*,\s*(?P<appos>{names.NAME_PATTERN})(?=\s*[,.;]|\s*$))?"
@@ -70,12 +71,20 @@ TAIL_VERB_ROLE_NAME = re.compile(
     rf"(?:{_ADV}\s+){{0,2}}{VERB_PATTERN}\s+(?P<role>[^,.“”\"]{{1,80}}?),\s*"
     rf"(?P<name>{names.NAME_PATTERN})\s*(?:[,.;]|$)"
 )
-# "X declined to comment, saying only that" / "X did Y but said": subject and verb apart.
-LEAD_SUBJECT = re.compile(rf"^(?:[^,“”\"]{{1,60}},\s+)?{_SUBJ}(?P<appos>)")
+# A subject alone, for the patterns below that are a fixed lead-in and then a subject: one
+# compiled copy of the subject alternation serves them all (a subject never starts with a
+# space, so matching the lead-in first and the subject where it ends finds the same match).
+SUBJECT = re.compile(rf"{_SUBJ}(?P<appos>)")
+# "X declined to comment, saying only that" / "X did Y but said": subject and verb apart,
+# perhaps after a short clause ("In a statement, X ...").
+_CLAUSE = re.compile(r"[^,“”\"]{1,60},\s+")
 _SPOKESPERSON = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative"})
 _BARE_NAME = re.compile(rf"\s*(?:{names.NAME_PATTERN})\s*")
-ACCORDING = re.compile(rf"(?<![\w-])according\s+to\s+{_SUBJ}(?P<appos>)")
+_ACCORDING_TO = re.compile(r"(?<![\w-])according\s+to\s+")
 LEAD_SUBJ_VERB = re.compile(rf"(?<![\w’'-]){_SUBJ}{_APPOS}\s+(?:{_ADV}\s+){{0,2}}{_VERB}")
+# After a quote the subject comes first: the same pattern, matched at the tail's start (where
+# the lookbehind always holds), saves compiling a second copy.
+TAIL_SUBJ_VERB = LEAD_SUBJ_VERB
 _ABBREV = names.ABBREVIATIONS
 _PROPER_NOM = re.compile(r"[Tt]he\s+(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*")
 _SENT_END = re.compile(r"[.!?…][”\"’']?\s+")
@@ -132,6 +141,25 @@ def _cue(match: re.Match[str] | None) -> Cue | None:
     )
 
 
+def lead_subject(text: str) -> re.Match[str] | None:
+    """The subject opening `text`, or opening it after a short clause and a comma."""
+    # The clause can only end at the first comma, so this is `^(?:<clause>)?<subject>`.
+    clause = _CLAUSE.match(text)
+    found = SUBJECT.match(text, clause.end()) if clause is not None else None
+    return found or SUBJECT.match(text)
+
+
+def according_to(text: str, *, anywhere: bool) -> re.Match[str] | None:
+    """The subject of the first "according to X" (at the start of `text` unless `anywhere`)."""
+    for lead in _ACCORDING_TO.finditer(text):
+        if not anywhere and lead.start() > 0:
+            break
+        found = SUBJECT.match(text, lead.end())
+        if found is not None:
+            return found
+    return None
+
+
 def last_sentence(text: str) -> str:
     """The last sentence of `text`, not split at abbreviations such as Gen. or U.S."""
     start = 0
@@ -166,11 +194,11 @@ def tail_cue(tail: str) -> Cue | None:
     if role_name is not None and re.search(r"\b[a-z]", role_name.group("role")):
         # "said Crestview's chief nursing officer, Dr. Alan Mercer."
         return Cue(None, None, None, None, names.clean_mention(role_name.group("name")) or None)
-    for pattern in (TAIL_SUBJ_VERB, TAIL_VERB_SUBJ, ACCORDING):
+    for pattern in (TAIL_SUBJ_VERB, TAIL_VERB_SUBJ):
         found = _cue(pattern.match(tail))
         if found is not None:
             return found
-    return None
+    return _cue(according_to(tail, anywhere=False))
 
 
 def lead_cue(lead: str) -> Cue | None:
@@ -182,9 +210,9 @@ def lead_cue(lead: str) -> Cue | None:
         if cue is not None:
             found = cue
     if found is None:
-        found = _cue(ACCORDING.search(sentence))
+        found = _cue(according_to(sentence, anywhere=True))
     if found is None and has_speech_verb(sentence):
-        found = _cue(LEAD_SUBJECT.match(sentence.lstrip()))
+        found = _cue(lead_subject(sentence.lstrip()))
     return found
 
 
@@ -193,7 +221,7 @@ def block_cue(intro: str) -> Cue | None:
     subject ("The club released a statement:")."""
     found = lead_cue(intro)
     if found is None:
-        found = _cue(LEAD_SUBJECT.match(last_sentence(intro[-WINDOW:]).lstrip()))
+        found = _cue(lead_subject(last_sentence(intro[-WINDOW:]).lstrip()))
         if found is not None and found.pron is None and found.nom is None and found.org is None:
             name = found.name or ""
             if name.lower() in names.STOPWORDS or name in {"Here", "This", "These"}:

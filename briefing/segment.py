@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from briefing import names
-from briefing.attribute import Attributor, unify_speakers
+from briefing.attribute import Attributor
 from briefing.coref import Registry
 from briefing.model import (
     Article,
@@ -25,6 +25,7 @@ from briefing.quotes import (
     qa_answers,
 )
 from briefing.quotes_patterns import Cue, any_cue, block_cue, first_sentence, lead_cue, tail_cue
+from briefing.speakers import unify_speakers
 from briefing.speech_verbs import has_speech_verb
 
 __all__ = ["nothing_lost", "segment_article", "unify_speakers"]

@@ -106,7 +106,13 @@ SPEECH_VERB_FORMS = all_forms()
 
 # Longest first so "went on" beats "went" and "was quoted as saying" beats "saying".
 def trie_pattern(words: Iterable[str]) -> str:
-    """One regex alternation for many words, factored by prefix so matching stays fast."""
+    """One regex alternation for many words, factored by prefix so matching stays fast.
+
+    A node's branches start with different characters, so at most one can match at a place
+    and their order does not matter; those of one last character go into one class
+    (`(?:d|s)` -> `[ds]`), which `re` parses faster. Longer words come first: a word that is
+    a prefix of others only makes the rest optional, and the optional part is greedy.
+    """
     trie: dict[str, Any] = {}
     for word in words:
         node = trie
@@ -115,22 +121,30 @@ def trie_pattern(words: Iterable[str]) -> str:
         node[""] = {}
 
     def build(node: dict[str, Any]) -> str:
-        alts = [
-            re.escape(ch).replace(r"\ ", r"\s+") + build(child)
-            for ch, child in sorted(node.items())
-            if ch
-        ]
-        if not alts:
+        last: list[str] = []  # characters that end a word and have nothing after them
+        branches: list[str] = []
+        for ch, child in sorted(node.items()):
+            rest = build(child) if ch else ""
+            if rest or ch == " ":
+                branches.append(re.escape(ch).replace(r"\ ", r"\s+") + rest)
+            elif ch:
+                last.append(re.escape(ch))
+        if last:
+            branches.append(last[0] if len(last) == 1 else "[" + "".join(last) + "]")
+        if not branches:
             return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
+        if len(branches) > 1:
+            body, atom = "(?:" + "|".join(branches) + ")", True
+        else:
+            body, atom = branches[0], bool(last)  # one character or a class is an atom
+        if "" in node:
+            return body + "?" if atom else f"(?:{body})?"
+        return body
 
     return "(?:" + build(trie) + ")"
 
 
 VERB_PATTERN = trie_pattern(SPEECH_VERB_FORMS) + r"(?![\w’'-])"
-
-SPEECH_VERB_RE = re.compile(r"(?<![\w-])" + VERB_PATTERN, re.IGNORECASE)
 
 # Verbs by which a publication is cited ("As Foreign Policy profiled"): a cue that X is an outlet.
 MEDIA_VERBS = _word_set("reported reports profiled published revealed broke editorialized")

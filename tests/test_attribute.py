@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.attribute import unify_speakers
 from briefing.model import Attribution, AttributionMethod, Gender, Segment, SegmentKind
 from briefing.names import strip_titles
 from briefing.quotes import find_quotes
 from briefing.quotes_patterns import lead_cue, tail_cue
+from briefing.speakers import unify_speakers
 from briefing.speech_verbs import SPEECH_VERB_FORMS, has_speech_verb
 
 

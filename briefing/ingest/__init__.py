@@ -1,8 +1,12 @@
 """Ingest: read sources (files, directories, stdin, URLs, feeds) into cleaned articles.
 
-load_articles(sources)             the one entry point the pipeline calls
+load_articles(sources)             read and parse every source (tests and simple callers)
+read_documents / parse_document    the same in two steps, so the pipeline can look a document's
+                                   bytes up in the script cache before parsing them
+  options.py  IngestOptions
   read.py     files, directories, stdin (size limit)
   fetch.py    http(s) URLs (timeout, size limit, one error per failure)
+  parse.py    one document to articles: detect, decode, read, clean up
   detect.py   which reader: forced format, extension, Content-Type, content
   decode.py   bytes to clean text (encodings, binary, control characters)
   text.py / markdown.py / html.py / feed.py   one reader per format
@@ -11,84 +15,32 @@ load_articles(sources)             the one entry point the pipeline calls
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from briefing.errors import InputError
-from briefing.ingest.cleanup import clean_article, extract_byline
-from briefing.ingest.decode import decode_bytes, empty_noun
 from briefing.ingest.detect import check_format, detect_format
-from briefing.ingest.fetch import fetch, is_url
-from briefing.ingest.read import RawDocument, directory_files, read_file, read_stdin
-from briefing.ingest.text import parse_text, title_from_name
+from briefing.ingest.options import IngestOptions
+from briefing.ingest.read import RawDocument, directory_files, is_url, read_file, read_stdin
 from briefing.model import Article
 
-__all__ = ["IngestOptions", "load_articles"]
-
-
-@dataclass(frozen=True)
-class IngestOptions:
-    """How sources are read: forced format, cleanup, feed item count, size and time limits."""
-
-    from_format: str | None = None
-    """Force "text", "markdown", "html" or "feed" instead of detecting the format."""
-    keep_all: bool = False
-    """Turn cleanup off: keep credits, captions, labels and boilerplate."""
-    max_items: int | None = None
-    """Read at most this many feed items, newest first."""
-    max_bytes: int = 20 * 1024 * 1024
-    """Largest file or download accepted (raised with --max-size)."""
-    timeout: float = 20.0
-    """Seconds a URL download may take."""
-
-
-def _empty_check(text: str, where: str) -> None:
-    if not text.strip():
-        raise InputError(f"{where}: {empty_noun(where)} is empty (only whitespace)")
-
-
-def _article(raw: RawDocument, options: IngestOptions) -> list[Article]:
-    """Read one document in its format; feeds give several articles, everything else one."""
-    kind = detect_format(raw.source, raw.data, raw.content_type, options.from_format)
-    if kind == "feed":
-        from briefing.ingest.feed import parse_feed
-
-        decode_bytes(raw.data[:65536], raw.source)  # empty or binary: the same clear errors
-
-        def read_page(url: str) -> Article:
-            page = fetch(url, timeout=options.timeout, max_bytes=options.max_bytes)
-            forced = replace(options, from_format=None, keep_all=True)
-            return _article(page, forced)[0]
-
-        articles = parse_feed(raw.data, raw.source, read_page, options.max_items)
-    elif kind == "html":
-        from briefing.ingest.html import decode_html, parse_html
-
-        html = decode_html(raw.data, raw.source, raw.content_type)
-        _empty_check(html, raw.source)
-        articles = [parse_html(html, raw.source, raw.url)]
-    else:
-        text = decode_bytes(raw.data, raw.source)
-        _empty_check(text, raw.source)
-        if kind == "markdown":
-            from briefing.ingest.markdown import parse_markdown
-
-            article = parse_markdown(text, raw.source, title_from_name(raw.source))
-        else:
-            # Plain text cleans line by line before wrapped lines are joined.
-            article = parse_text(text, raw.source, clean=not options.keep_all)
-            return [extract_byline(article)]
-        articles = [article]
-    if options.keep_all:
-        return [extract_byline(a) for a in articles]
-    return [clean_article(extract_byline(a)) for a in articles]
+__all__ = [
+    "IngestOptions",
+    "RawDocument",
+    "document_format",
+    "load_articles",
+    "parse_document",
+    "read_documents",
+]
 
 
 def _read_source(source: str, options: IngestOptions) -> list[RawDocument]:
     if source == "-":
         return [read_stdin(options.max_bytes)]
     if is_url(source):
+        # urllib and ssl load only when a URL is given (~40 ms at import).
+        from briefing.ingest.fetch import fetch
+
         return [fetch(source, timeout=options.timeout, max_bytes=options.max_bytes)]
     path = Path(source)
     if path.is_dir():
@@ -96,18 +48,44 @@ def _read_source(source: str, options: IngestOptions) -> list[RawDocument]:
     return [read_file(path, source, options.max_bytes)]
 
 
-def load_articles(
-    sources: Sequence[str], options: IngestOptions = IngestOptions()
-) -> list[Article]:
-    """Read every source (path, directory, '-', http(s) URL, feed) into cleaned articles."""
+def read_documents(sources: Sequence[str], options: IngestOptions) -> Iterator[RawDocument]:
+    """Every source's documents in order (a directory gives several), checking options first.
+
+    Lazy: a source is read only when the previous one's documents were taken, so a caller that
+    parses each document as it comes reports errors in source order.
+    """
     if options.from_format is not None:
         check_format(options.from_format)
     if options.max_items is not None and options.max_items < 1:
         raise InputError(f"--max-items: must be at least 1, not {options.max_items}")
     if options.max_bytes <= 0:
         raise InputError(f"--max-size: must be positive, not {options.max_bytes} bytes")
-    articles: list[Article] = []
-    for source in sources:
-        for raw in _read_source(source, options):
-            articles.extend(_article(raw, options))
-    return articles
+
+    def documents() -> Iterator[RawDocument]:
+        for source in sources:
+            yield from _read_source(source, options)
+
+    return documents()
+
+
+def document_format(raw: RawDocument, options: IngestOptions) -> str:
+    """The reader a document goes to: "text", "markdown", "html" or "feed"."""
+    return detect_format(raw.source, raw.data, raw.content_type, options.from_format)
+
+
+def parse_document(raw: RawDocument, options: IngestOptions) -> list[Article]:
+    """One document's articles (a feed gives several), decoded, read and cleaned up."""
+    # The readers and cleanup rules load on first use: cached documents never need them.
+    from briefing.ingest.parse import parse_document as parse
+
+    return parse(raw, options)
+
+
+def load_articles(sources: Sequence[str], options: IngestOptions | None = None) -> list[Article]:
+    """Read every source (path, directory, '-', http(s) URL, feed) into cleaned articles."""
+    options = options or IngestOptions()
+    return [
+        article
+        for raw in read_documents(sources, options)
+        for article in parse_document(raw, options)
+    ]

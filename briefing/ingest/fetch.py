@@ -19,11 +19,6 @@ _CHUNK = 64 * 1024
 _USER_AGENT = f"briefing/{__version__} (+offline audio briefings; article reader)"
 
 
-def is_url(source: str) -> bool:
-    """Whether a source names an http(s) URL rather than a path."""
-    return source.lower().startswith(("http://", "https://"))
-
-
 def _timed_out(url: str, timeout: float) -> FetchError:
     return FetchError(
         f"{url}: timed out after {timeout:g} s",

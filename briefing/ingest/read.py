@@ -27,6 +27,11 @@ class RawDocument:
     url: str | None = None
 
 
+def is_url(source: str) -> bool:
+    """Whether a source names an http(s) URL rather than a path (fetch.py reads those)."""
+    return source.lower().startswith(("http://", "https://"))
+
+
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
 
