@@ -147,7 +147,20 @@ def synthesize_each(
             progress(done, total)
 
     workers = min(jobs or os.cpu_count() or 1, math.ceil(total / MIN_PER_WORKER))
-    _Pool(engine, max(1, workers), timeout).run(list(utterances), names, counted)
+    # Same-voice utterances in a row: an engine that keeps its settings between utterances
+    # (pyttsx3 reloads a voice only when it changes) then rarely switches.
+    order = sorted(range(total), key=lambda i: _voice_key(utterances[i]))
+    _Pool(engine, max(1, workers), timeout).run(
+        [utterances[i] for i in order],
+        [names[i] for i in order],
+        lambda job, clip, measured: counted(order[job], clip, measured),
+    )
+
+
+def _voice_key(utterance: Utterance) -> tuple[str, int, int, int, float]:
+    """What an engine is set to for an utterance, as a sort key."""
+    voice = utterance.voice
+    return (voice.id, voice.pitch or -1, voice.rate or -1, utterance.rate, voice.volume)
 
 
 @dataclass
