@@ -106,14 +106,22 @@ def _k_energies(rows: NDArray[Any], sample_rate: int) -> F64:
     On eSpeak speech that moves a step's energy by ~0.003 dB (a few tenths where the level
     jumps from or into silence) and integrated loudness by 0.02 LU at most.
     """
-    # float32 transforms: half the memory traffic of float64, ~1e-6 relative error.
-    spectrum = np.fft.rfft(rows.astype(np.float32, copy=False), axis=1)
+    # float32 transforms: half the memory traffic of float64, ~1e-6 relative error. Zero-padded
+    # to a length pocketfft transforms fast (2205 samples at 22,050 Hz -> 2560: ~35% less time);
+    # Parseval holds for the padded transform with weights at its own bins.
+    n = _fast_length(rows.shape[1])
+    spectrum = np.fft.rfft(rows.astype(np.float32, copy=False), n=n, axis=1)
     # numpy < 2 transforms in float64 whatever the input.
     power: NDArray[np.floating[Any]] = spectrum.view(
         np.float32 if spectrum.dtype == np.complex64 else np.float64
     )
     np.square(power, out=power)
-    return np.asarray(power @ _k_power(rows.shape[1], sample_rate), dtype=np.float64)
+    return np.asarray(power @ _k_power(n, sample_rate), dtype=np.float64)
+
+
+def _fast_length(n: int) -> int:
+    """The smallest length >= n of the form 2^k, 3 * 2^k or 5 * 2^k."""
+    return min(m << max(0, (n - 1) // m).bit_length() for m in (1, 3, 5))
 
 
 def _step(sample_rate: int) -> int:

@@ -284,3 +284,11 @@ def test_long_briefings_are_measured_on_a_sample(monkeypatch: pytest.MonkeyPatch
     out, report = normalize(b)
     assert abs(_pyln(out.pcm) - -16.0) < 0.5
     assert abs(report.integrated_lufs - _pyln(out.pcm)) < 0.3
+
+
+def test_fast_length_is_the_smallest_padded_length_of_its_form() -> None:
+    from briefing.loudness import _fast_length
+
+    forms = sorted({m << k for m in (1, 3, 5) for k in range(16)})
+    for n in range(1, 6000):
+        assert _fast_length(n) == next(f for f in forms if f >= n)
