@@ -62,6 +62,11 @@ def clip_key(engine: str, engine_version: str, utterance: Utterance) -> str:
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
 
+def entry_bytes(clip: Clip) -> int:
+    """Size of a clip's cache entry on disk."""
+    return _HEADER.size + len(clip.pcm)
+
+
 class ClipCache:
     """Verified clips on disk, safe for concurrent renders, bounded in size."""
 
@@ -98,6 +103,12 @@ class ClipCache:
 
     def put(self, key: str, clip: Clip) -> None:
         """Store a clip atomically; a full or read-only disk only costs the cache entry."""
+        if self.write(key, clip):
+            self.account(entry_bytes(clip))
+
+    def write(self, key: str, clip: Clip) -> bool:
+        """Write the entry atomically, without size accounting (a synthesis worker's part:
+        the render's own instance counts what workers wrote with `account`); False on failure."""
         path = self._path(key)
         tmp = path.with_name(f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp")
         try:
@@ -109,11 +120,15 @@ class ClipCache:
         except OSError:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            return
+            return False
+        return True
+
+    def account(self, entry_bytes: int) -> None:
+        """Count a new entry of this size; evict the least recently used past the bound."""
         if self._bytes is None:
             self._bytes = self.info().bytes
         else:
-            self._bytes += _HEADER.size + len(clip.pcm)
+            self._bytes += entry_bytes
         if self._bytes > self.max_bytes:
             self._bytes = self._evict(int(self.max_bytes * 0.9))
 

@@ -39,6 +39,7 @@ from briefing.encode_sections import (
     split_sections,
 )
 from briefing.engines import engine_version
+from briefing.errors import SynthesisError
 from briefing.loudness import CODEC_MARGIN_DB, apply_gain
 from briefing.model import Briefing, Chime, Clip, Pause, SpokenItem, TimelineItem, Utterance
 from briefing.pcm_sections import write_pcm_sections
@@ -100,16 +101,23 @@ def render_keyed(
     if progress is not None:
         progress("synthesizing", cached, len(unique))
 
-    def store(job: int, clip: Clip, measured: bytes) -> None:
-        # The clip goes to the cache and is dropped: sections read it back when encoded.
+    def arrived(job: int, clip: Clip | None, data: bytes) -> None:
+        # Workers write clips into the cache; sections read them back when encoded. A clip
+        # that comes back instead (the worker could not write it) is stored here, or made
+        # again later if that fails too.
         key = keys[pending[job]]
-        cache.put(key, clip)
-        cache.put_stats(key, measured)
-        stats[key] = ClipStats.from_bytes(measured) or clip_stats(clip)
+        if clip is not None:
+            cache.put(key, clip)
+            cache.put_stats(key, data)
+        found = ClipStats.from_bytes(data)
+        if found is None:  # never expected: the worker measured it with this very code
+            raise SynthesisError(f"unreadable statistics for {first_label[pending[job]]}")
+        stats[key] = found
 
     synthesize_each(
         pending,
-        store,
+        arrived,
+        store=(cache, [keys[u] for u in pending]),
         engine=engine,
         jobs=options.jobs,
         labels=[first_label[u] for u in pending],

@@ -82,8 +82,9 @@ def synthesize_all(
     if progress is not None:
         progress(done, total)
 
-    def deliver(job: int, clip: Clip, measured: bytes) -> None:
+    def deliver(job: int, clip: Clip | None, measured: bytes) -> None:
         nonlocal done
+        assert clip is not None  # no store: every clip comes back
         utterance = pending[job]
         if cache is not None:
             cache.put(keys[utterance], clip)
@@ -110,15 +111,17 @@ def synthesize_all(
     return clips
 
 
-Deliver = Callable[[int, Clip, bytes], None]
+Deliver = Callable[[int, Clip | None, bytes], None]
 """deliver(index, clip, stats): called in the main thread as each clip arrives; `stats` is the
-clip's `briefing.clip_stats.ClipStats` in side-file form, measured by the worker."""
+clip's `briefing.clip_stats.ClipStats` in side-file form, measured by the worker. `clip` is None
+when the worker wrote it into the clip cache itself (see `synthesize_each`'s `store`)."""
 
 
 def synthesize_each(
     utterances: Sequence[Utterance],
     deliver: Deliver,
     *,
+    store: tuple[ClipCache, Sequence[str]] | None = None,
     engine: str = "pyttsx3",
     jobs: int | None = None,
     labels: Sequence[str] | None = None,
@@ -129,7 +132,9 @@ def synthesize_each(
     """Synthesize every utterance in worker processes, handing each clip on as it arrives.
 
     Nothing is kept here: a caller that stores each clip and drops it holds no audio at all.
-    Every utterance is delivered exactly once, or an error is raised.
+    With `store` (a cache and each utterance's key) the workers write the clips into the cache
+    themselves and deliver None in their place (the cache counts their size); the audio never
+    reaches this process. Every utterance is delivered exactly once, or an error is raised.
     """
     if not utterances:
         return
@@ -139,7 +144,7 @@ def synthesize_each(
     if stats is not None:
         stats.synthesized += total
 
-    def counted(job: int, clip: Clip, measured: bytes) -> None:
+    def counted(job: int, clip: Clip | None, measured: bytes) -> None:
         nonlocal done
         deliver(job, clip, measured)
         done += 1
@@ -150,10 +155,14 @@ def synthesize_each(
     # Same-voice utterances in a row: an engine that keeps its settings between utterances
     # (pyttsx3 reloads a voice only when it changes) then rarely switches.
     order = sorted(range(total), key=lambda i: _voice_key(utterances[i]))
+    cache = store[0] if store is not None else None
+    keys = [store[1][i] if store is not None else None for i in order]
     _Pool(engine, max(1, workers), timeout).run(
         [utterances[i] for i in order],
         [names[i] for i in order],
         lambda job, clip, measured: counted(order[job], clip, measured),
+        cache,
+        keys,
     )
 
 
@@ -185,9 +194,21 @@ class _Pool:
         self.workers: list[_Worker] = []
         self.failed_starts = 0
 
-    def run(self, jobs: list[Utterance], labels: list[str], deliver: Deliver) -> None:
-        """Synthesize every job, calling deliver(job, clip, stats) in the main thread."""
+    def run(
+        self,
+        jobs: list[Utterance],
+        labels: list[str],
+        deliver: Deliver,
+        cache: ClipCache | None = None,
+        keys: Sequence[str | None] = (),
+    ) -> None:
+        """Synthesize every job, calling deliver(job, clip, stats) in the main thread.
+
+        Jobs with a key are written into `cache` by the worker (clip None on delivery).
+        """
         self.jobs, self.labels, self.deliver = jobs, labels, deliver
+        self.cache = cache
+        self.keys = list(keys) or [None] * len(jobs)
         self.queue: deque[int] = deque(range(len(jobs)))
         self.attempts = [0] * len(jobs)
         self.remaining = len(jobs)
@@ -215,7 +236,8 @@ class _Pool:
                 continue
             batch = [self.queue.popleft() for _ in range(min(self.batch_size, len(self.queue)))]
             worker.batch.extend(batch)
-            worker.conn.send([(job, self.jobs[job]) for job in batch])
+            directory = str(self.cache.directory) if self.cache is not None else None
+            worker.conn.send((directory, [(job, self.jobs[job], self.keys[job]) for job in batch]))
             worker.deadline = time.monotonic() + self.timeout
             if not worker.ready:
                 worker.deadline += STARTUP_TIMEOUT
@@ -251,14 +273,19 @@ class _Pool:
             worker.ready = True
             if worker.batch:  # the startup allowance is used up; the first job's clock starts
                 worker.deadline = time.monotonic() + self.timeout
-        elif kind == "ok":
-            job, pcm, rate, measured = message[1], message[2], message[3], message[4]
-            assert isinstance(job, int) and isinstance(pcm, bytes) and isinstance(rate, int)
-            assert isinstance(measured, bytes)
+        elif kind in ("ok", "stored"):
+            job, payload, rate, measured = message[1], message[2], message[3], message[4]
+            assert isinstance(job, int) and isinstance(rate, int) and isinstance(measured, bytes)
             worker.batch.remove(job)
             worker.deadline = time.monotonic() + self.timeout if worker.batch else math.inf
             self.remaining -= 1
-            self.deliver(job, Clip(pcm, rate), measured)
+            if kind == "stored":
+                assert isinstance(payload, int) and self.cache is not None
+                self.cache.account(payload)
+                self.deliver(job, None, measured)
+            else:
+                assert isinstance(payload, bytes)
+                self.deliver(job, Clip(payload, rate), measured)
         elif kind == "err":
             self._lose(worker, str(message[2]))
         elif kind == "fatal":

@@ -275,3 +275,35 @@ def test_workers_of_a_killed_render_exit_even_while_hung(tmp_path: Path) -> None
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_workers_store_clips_in_the_cache_without_sending_them(tmp_path: Path) -> None:
+    from briefing.cache import entry_bytes
+    from briefing.clip_stats import ClipStats, clip_stats
+
+    utterances = _utterances(20)
+    cache = ClipCache(tmp_path)
+    keys = [f"{i:064x}" for i in range(len(utterances))]
+    arrived: dict[int, tuple[Clip | None, bytes]] = {}
+    synth.synthesize_each(
+        utterances,
+        lambda i, clip, stats: arrived.__setitem__(i, (clip, stats)),
+        store=(cache, keys),
+        engine="fake",
+        jobs=2,
+    )
+    assert sorted(arrived) == list(range(len(utterances)))
+    engine = FakeEngine()
+    for i, utterance in enumerate(utterances):
+        clip, stats = arrived[i]
+        assert clip is None  # the audio stayed in the worker
+        stored = cache.get(keys[i])
+        assert stored == engine.synthesize(utterance)
+        assert stored is not None
+        assert stats == clip_stats(stored).to_bytes()
+        assert ClipStats.from_bytes(stats) is not None
+        assert cache.get_stats(keys[i]) == stats
+    # The render's own instance counted what the workers wrote.
+    assert cache._bytes == cache.info().bytes == sum(
+        entry_bytes(engine.synthesize(u)) for u in utterances
+    )

@@ -6,12 +6,15 @@ Connection framing. Not multiprocessing.Process itself: its spawn re-runs the ca
 `__main__` in every worker (for `briefing`, importing the whole CLI: measured +1.7 s on a
 5-article render with 2 workers), and a caller without a `__main__` guard breaks outright.
 
-Messages to the parent: ("ready",), ("ok", index, pcm, sample_rate, stats), ("err", index,
-message), ("fatal", error_class_name, message, hint). `stats` is the clip's loudness statistics
-(`briefing.clip_stats`, side-file bytes): measured here, every worker busy at once, so the parent
-never has to hold or re-read the audio to find the briefing's gains. After an "err" the worker
-exits, so the pool retries the utterance in another process and the failed engine's state is
-never reused.
+A batch is (cache directory or None, [(index, utterance, cache key or None), ...]). Messages to
+the parent: ("ready",), ("ok", index, pcm, sample_rate, stats), ("stored", index, entry_bytes,
+sample_rate, stats), ("err", index, message), ("fatal", error_class_name, message, hint).
+`stats` is the clip's loudness statistics (`briefing.clip_stats`, side-file bytes), measured
+here with every worker busy at once. Given a cache key, the worker writes the clip and its
+statistics into the clip cache itself and sends "stored": the audio never crosses the socket
+and the parent never holds it (it still sends "ok" with the PCM if the write fails). After an
+"err" the worker exits, so the pool retries the utterance in another process and the failed
+engine's state is never reused.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import briefing
+from briefing.cache import ClipCache, entry_bytes
 from briefing.clip_stats import clip_stats
 from briefing.engines.base import TTSEngine
 from briefing.engines.verify import verify_clip
@@ -74,7 +78,7 @@ def _exit_when_orphaned() -> None:
     os._exit(1)
 
 
-Batch = list[tuple[int, Utterance]]
+Batch = tuple[str | None, list[tuple[int, Utterance, str | None]]]
 
 
 def _silence_output() -> None:
@@ -111,8 +115,10 @@ def serve(engine_name: str, conn: Connection) -> None:
 
 
 def _run_batch(engine: TTSEngine, batch: Batch, conn: Connection) -> bool:
-    """Synthesize a batch, sending each clip as it is done; False after a failure."""
-    for index, utterance in batch:
+    """Synthesize a batch, storing or sending each clip as it is done; False after a failure."""
+    directory, jobs = batch
+    cache = ClipCache(Path(directory)) if directory is not None else None
+    for index, utterance, key in jobs:
         try:
             clip = engine.synthesize(utterance)
             verify_clip(clip, utterance)
@@ -125,5 +131,10 @@ def _run_batch(engine: TTSEngine, batch: Batch, conn: Connection) -> bool:
         except Exception as exc:  # any engine bug becomes a retry, then an error
             conn.send(("err", index, f"{type(exc).__name__}: {exc}"))
             return False
-        conn.send(("ok", index, clip.pcm, clip.sample_rate, clip_stats(clip).to_bytes()))
+        stats = clip_stats(clip).to_bytes()
+        if cache is not None and key is not None and cache.write(key, clip):
+            cache.put_stats(key, stats)
+            conn.send(("stored", index, entry_bytes(clip), clip.sample_rate, stats))
+        else:
+            conn.send(("ok", index, clip.pcm, clip.sample_rate, stats))
     return True
