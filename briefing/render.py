@@ -102,10 +102,12 @@ def render(
             return _result(script, options, hit.duration, hit.loudness_lufs,
                            hit.true_peak_dbtp, written, 0, reused=True)  # fmt: skip
     # Imported only now: a reused render needs none of numpy or lameenc.
+    from briefing.allocator import keep_freed_buffers
     from briefing.encode_sections import SectionCache, SectionStats
     from briefing.loudness import LoudnessReport
     from briefing.synth import SynthStats
 
+    keep_freed_buffers()
     stats = SynthStats()
     sections = SectionStats()
     with contextlib.ExitStack() as stack:

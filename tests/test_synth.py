@@ -304,6 +304,8 @@ def test_workers_store_clips_in_the_cache_without_sending_them(tmp_path: Path) -
         assert ClipStats.from_bytes(stats) is not None
         assert cache.get_stats(keys[i]) == stats
     # The render's own instance counted what the workers wrote.
-    assert cache._bytes == cache.info().bytes == sum(
-        entry_bytes(engine.synthesize(u)) for u in utterances
+    assert (
+        cache._bytes
+        == cache.info().bytes
+        == sum(entry_bytes(engine.synthesize(u)) for u in utterances)
     )

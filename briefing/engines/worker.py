@@ -30,6 +30,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import briefing
+from briefing.allocator import ENVIRONMENT
 from briefing.cache import ClipCache, entry_bytes
 from briefing.clip_stats import clip_stats
 from briefing.engines.base import TTSEngine
@@ -44,6 +45,7 @@ def start_worker(engine_name: str) -> tuple[subprocess.Popen[bytes], Connection]
     """Start a worker process for `engine_name`; return it and the parent's end of its socket."""
     parent, child = socket.socketpair()
     env = dict(os.environ)
+    env.update(ENVIRONMENT)  # numpy buffers reused, not re-faulted (see briefing.allocator)
     # The worker imports this very `briefing`, even when it is not installed.
     package_root = str(Path(briefing.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
