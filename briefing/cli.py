@@ -167,6 +167,7 @@ def render_command(
 ) -> None:
     """Render articles into one audio briefing."""
     # Loaded here, not at import: `script`, `voices` and `cache` never need them.
+    from briefing.engines.worker import discard_spare_workers, prestart_worker
     from briefing.progress import progress_bar
     from briefing.render import RenderOptions, render
 
@@ -205,11 +206,16 @@ def render_command(
         script_options = replace(script_options, cache_dir=cache_dir, use_cache=not no_cache)
         check_outputs(options)
         config = load_config(script_options)
+        # A synthesis worker starts while the articles are read (unused if nothing changed).
+        prestart_worker(engine)
         script = build_script(articles, script_options, config)
         with progress_bar(quiet) as progress:
             return render(script, options, engine, progress)
 
-    result = _guard(run)
+    try:
+        result = _guard(run)
+    finally:
+        discard_spare_workers()
     if not quiet:
         _summary(result)
 

@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection, wait
 from briefing import errors
 from briefing.cache import ClipCache, clip_key
 from briefing.engines import engine_version
-from briefing.engines.worker import start_worker
+from briefing.engines.worker import take_worker
 from briefing.model import Clip, Utterance
 
 Progress = Callable[[int, int], None]
@@ -226,7 +226,7 @@ class _Pool:
         busy = sum(1 for w in self.workers if w.batch)
         wanted = min(self.size, busy + math.ceil(len(self.queue) / self.batch_size))
         while len(self.workers) < wanted:
-            process, conn = start_worker(self.engine)
+            process, conn = take_worker(self.engine)
             self.workers.append(_Worker(process, conn, time.monotonic()))
 
     def _dispatch(self) -> None:

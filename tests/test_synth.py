@@ -309,3 +309,27 @@ def test_workers_store_clips_in_the_cache_without_sending_them(tmp_path: Path) -
         == cache.info().bytes
         == sum(entry_bytes(engine.synthesize(u)) for u in utterances)
     )
+
+
+def test_a_prestarted_worker_is_taken_by_the_pool_and_spares_are_discarded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from briefing.engines import worker
+
+    worker.prestart_worker("fake")
+    spare_pid = worker._spares[-1][1].pid
+    started: list[int] = []
+    original = worker.take_worker
+
+    def spy(engine: str) -> tuple[subprocess.Popen[bytes], object]:
+        process, conn = original(engine)
+        started.append(process.pid)
+        return process, conn
+
+    monkeypatch.setattr(synth, "take_worker", spy)
+    clips = synthesize_all(_utterances(3), engine="fake", jobs=1)
+    assert len(clips) == 3 and started == [spare_pid]
+    worker.prestart_worker("fake")
+    unused = worker._spares[-1][1]
+    worker.discard_spare_workers()
+    assert worker._spares == [] and unused.poll() is not None
