@@ -153,7 +153,9 @@ def render_command(
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Synthesis worker processes (default: cores)."),
+        typer.Option(
+            "--jobs", "-j", min=1, help="Synthesis workers and encoding threads (default: cores)."
+        ),
     ] = None,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
