@@ -62,6 +62,50 @@ def clip_key(engine: str, engine_version: str, utterance: Utterance) -> str:
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
 
+def write_entry(path: Path, *chunks: bytes) -> bool:
+    """Write a cache entry atomically: a temp name beside it, then a rename; False on failure.
+
+    No fsync: a cache entry lost to a crash only costs the work of making it again. A full or
+    read-only disk costs the entry, nothing more; `scan_entries` sweeps what a kill leaves.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        tmp.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return False
+    return True
+
+
+def scan_entries(directory: Path, suffix: str) -> list[tuple[float, int, Path]]:
+    """(mtime, size, path) of the entries ending in `suffix` in `directory`.
+
+    Temporary files older than an hour (left by a killed render) are deleted on the way.
+    """
+    found: list[tuple[float, int, Path]] = []
+    now = time.time()
+    try:
+        listing = list(os.scandir(directory))
+    except OSError:
+        return found
+    for entry in listing:
+        try:
+            stat = entry.stat()
+        except OSError:
+            continue
+        if entry.name.endswith(suffix):
+            found.append((stat.st_mtime, stat.st_size, Path(entry.path)))
+        elif entry.name.endswith(".tmp") and now - stat.st_mtime > _STALE_TMP_SECONDS:
+            with contextlib.suppress(OSError):
+                Path(entry.path).unlink()
+    return found
+
+
 def entry_bytes(clip: Clip) -> int:
     """Size of a clip's cache entry on disk."""
     return _HEADER.size + len(clip.pcm)
@@ -109,19 +153,8 @@ class ClipCache:
     def write(self, key: str, clip: Clip) -> bool:
         """Write the entry atomically, without size accounting (a synthesis worker's part:
         the render's own instance counts what workers wrote with `account`); False on failure."""
-        path = self._path(key)
-        tmp = path.with_name(f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tmp.open("wb") as out:
-                out.write(_HEADER.pack(_MAGIC, clip.sample_rate, len(clip.pcm)))
-                out.write(clip.pcm)
-            tmp.replace(path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            return False
-        return True
+        header = _HEADER.pack(_MAGIC, clip.sample_rate, len(clip.pcm))
+        return write_entry(self._path(key), header, clip.pcm)
 
     def account(self, entry_bytes: int) -> None:
         """Count a new entry of this size; evict the least recently used past the bound."""
@@ -155,15 +188,7 @@ class ClipCache:
 
     def put_stats(self, key: str, data: bytes) -> None:
         """Store the clip's statistics side file atomically (best effort)."""
-        path = self._path(key).with_suffix(".stats")
-        tmp = path.with_name(f".{key}.{os.getpid()}.{time.monotonic_ns()}.stats.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            tmp.replace(path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        write_entry(self._path(key).with_suffix(".stats"), data)
 
     def info(self) -> CacheInfo:
         """Number of entries and bytes used."""
@@ -182,24 +207,11 @@ class ClipCache:
 
     def _scan(self) -> list[tuple[float, int, Path]]:
         """(mtime, size, path) of every entry; sweeps temporaries left by killed renders."""
-        found: list[tuple[float, int, Path]] = []
-        if not self._clips.is_dir():
-            return found
-        now = time.time()
-        for sub in os.scandir(self._clips):
-            if not sub.is_dir():
-                continue
-            for entry in os.scandir(sub.path):
-                try:
-                    stat = entry.stat()
-                except OSError:
-                    continue
-                if entry.name.endswith(".clip"):
-                    found.append((stat.st_mtime, stat.st_size, Path(entry.path)))
-                elif entry.name.endswith(".tmp") and now - stat.st_mtime > _STALE_TMP_SECONDS:
-                    with contextlib.suppress(OSError):
-                        Path(entry.path).unlink()
-        return found
+        try:
+            subdirectories = [Path(d.path) for d in os.scandir(self._clips) if d.is_dir()]
+        except OSError:
+            return []
+        return [entry for sub in subdirectories for entry in scan_entries(sub, ".clip")]
 
     def _evict(self, target: int) -> int:
         """Delete least recently used entries until at most `target` bytes remain."""

@@ -20,10 +20,7 @@ sections at a time, never the whole briefing's audio or MP3.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import struct
-import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,6 +30,7 @@ from typing import BinaryIO, TypeVar
 
 import numpy as np
 
+from briefing.cache import write_entry
 from briefing.encode_mp3 import (
     BITRATE_KBPS,
     ENCODER_DELAY,
@@ -137,16 +135,8 @@ class SectionCache:
 
     def put(self, key: str, section: Section) -> None:
         """Store a section; a full or read-only disk only costs the entry."""
-        path = self._path(key)
-        tmp = path.with_name(f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp")
         header = _HEADER.pack(_FORMAT, section.frames, section.samples, section.peak)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(header + section.mp3)
-            tmp.replace(path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        write_entry(self._path(key), header, section.mp3)
 
 
 def section_settings(gain_db: float, ceiling_db: float, sample_rate: int) -> bytes:
@@ -193,12 +183,11 @@ def encode_keyed(
     with ThreadPoolExecutor(max(1, min(jobs, len(missing) or 1))) as pool:
         ahead = ordered_map(pool, encode, missing, max(1, jobs) * AHEAD_PER_JOB)
         todo = set(missing)
-        cues: list[Cue] = []
-        chapters: list[tuple[str, float]] = []
+        starts: list[int] = []
         offset = frames = audio_bytes = first_header = 0
         peak = 0.0
         info_at = out.tell()
-        for i, part in enumerate(timings):
+        for i in range(len(timings)):
             if i in todo:
                 section = next(ahead)
                 stats.encoded += 1
@@ -212,9 +201,7 @@ def encode_keyed(
                 first_header = int.from_bytes(section.mp3[:4], "big")
                 out.write(bytes(len(info_frame(first_header, 0, 0, 0))))
             out.write(section.mp3)
-            shift = offset / sr
-            cues += [replace(c, start=c.start + shift, end=c.end + shift) for c in part.cues]
-            chapters += [(ch.title, ch.start + shift) for ch in part.chapters]
+            starts.append(offset)
             total = offset + section.samples
             offset += section.frames * FRAME_SAMPLES
             frames += section.frames
@@ -228,16 +215,31 @@ def encode_keyed(
     out.seek(info_at)
     out.write(info_frame(first_header, frames, audio_bytes, end_pad))
     out.seek(end)
-    ends = [start for _, start in chapters[1:]] + [total / sr] * bool(chapters)
-    timing = Briefing(
+    timing = place_sections(timings, starts, total)
+    with np.errstate(divide="ignore"):
+        peak_db = float(20 * np.log10(peak))
+    return Joined(timing, total / sr, peak_db)
+
+
+def place_sections(timings: Sequence[Briefing], starts: Sequence[int], end: int) -> Briefing:
+    """The briefing's cues and chapters: section i's moved to sample `starts[i]`.
+
+    Each chapter ends where the next starts; the last at sample `end`, the briefing's end.
+    """
+    sr = timings[0].sample_rate
+    cues: list[Cue] = []
+    chapters: list[tuple[str, float]] = []
+    for part, start in zip(timings, starts, strict=True):
+        shift = start / sr
+        cues += [replace(c, start=c.start + shift, end=c.end + shift) for c in part.cues]
+        chapters += [(ch.title, ch.start + shift) for ch in part.chapters]
+    ends = [start for _, start in chapters[1:]] + [end / sr] * bool(chapters)
+    return Briefing(
         pcm=b"",
         sample_rate=sr,
         cues=tuple(cues),
         chapters=tuple(Chapter(t, s, e) for (t, s), e in zip(chapters, ends, strict=True)),
     )
-    with np.errstate(divide="ignore"):
-        peak_db = float(20 * np.log10(peak))
-    return Joined(timing, total / sr, peak_db)
 
 
 def ordered_map(

@@ -7,16 +7,16 @@ chapter is known before the first sample is written, which ffmpeg needs for its 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from briefing.encode import write_pcm_stream
-from briefing.encode_sections import AHEAD_PER_JOB, Joined, ordered_map
-from briefing.model import Briefing, Chapter, Cue, Tags
+from briefing.encode_sections import AHEAD_PER_JOB, Joined, ordered_map, place_sections
+from briefing.model import Briefing, Tags
 
 
 def write_pcm_sections(
@@ -35,21 +35,10 @@ def write_pcm_sections(
     from briefing.loudness import apply_gain
 
     sr = timings[0].sample_rate
-    cues: list[Cue] = []
-    starts: list[tuple[str, float]] = []
-    offset = 0
-    for part, n in zip(timings, lengths, strict=True):
-        shift = offset / sr
-        cues += [replace(c, start=c.start + shift, end=c.end + shift) for c in part.cues]
-        starts += [(ch.title, ch.start + shift) for ch in part.chapters]
-        offset += n
-    ends = [start for _, start in starts[1:]] + [offset / sr] * bool(starts)
-    timing = Briefing(
-        pcm=b"",
-        sample_rate=sr,
-        cues=tuple(cues),
-        chapters=tuple(Chapter(t, s, e) for (t, s), e in zip(starts, ends, strict=True)),
-    )
+    # PCM sections join exactly: each starts where the previous one ends.
+    starts = list(itertools.accumulate(lengths[:-1], initial=0))
+    offset = sum(lengths)
+    timing = place_sections(timings, starts, offset)
     peaks: list[float] = []
 
     def make(i: int) -> tuple[bytes, float]:

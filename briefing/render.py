@@ -89,8 +89,6 @@ def render(
         script.stories, script.cast, pauses, options.structure, options.rate, script.lexicon
     )
     plan = [item for item in plan if not isinstance(item, Line) or _has_words(item)]
-    lines = [item for item in plan if isinstance(item, Line)]
-    unique = list(dict.fromkeys(line.utterance for line in lines))
     cache = ClipCache(options.cache_dir) if options.use_cache else None
     renders = key = None
     if cache is not None:
@@ -125,7 +123,7 @@ def render(
         else:
             from briefing.render_pcm import render_pcm
 
-            briefing, duration, report = render_pcm(plan, lines, unique, options, engine, clips,
+            briefing, duration, report = render_pcm(plan, options, engine, clips,
                                                      progress, stats)  # fmt: skip
     written = [options.output, *_write_texts(briefing.cues, briefing.chapters, options)]
     if renders is not None and key is not None:

@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 
 def render_pcm(
     plan: Sequence[PlanItem],
-    lines: list[Line],
-    unique: list[Utterance],
     options: RenderOptions,
     engine: str,
     cache: ClipCache | None,
@@ -37,9 +35,11 @@ def render_pcm(
     from briefing.synth import synthesize_all
 
     first_label: dict[Utterance, str] = {}
-    for line in lines:
-        first_label.setdefault(line.utterance, line.label)
-    labels = [first_label[u] for u in unique]
+    for item in plan:
+        if isinstance(item, Line):
+            first_label.setdefault(item.utterance, item.label)
+    unique = list(first_label)
+    labels = list(first_label.values())
     clips = synthesize_all(
         unique,
         engine=engine,

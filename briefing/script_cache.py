@@ -19,14 +19,13 @@ import hashlib
 import json
 import os
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
 import briefing
-from briefing.cache import default_directory
+from briefing.cache import default_directory, scan_entries, write_entry
 from briefing.ingest import IngestOptions, RawDocument
 from briefing.lexicon import Lexicon
 from briefing.model import (
@@ -41,7 +40,6 @@ from briefing.model import (
 )
 
 _FORMAT = 1
-_STALE_TMP_SECONDS = 3600.0
 
 CachedStory = tuple[Article, tuple[Segment, ...]]
 """An article as ingested and its segments, spoken forms included, speakers not yet unified."""
@@ -133,20 +131,12 @@ class ScriptCache:
 
     def put(self, key: str, stories: Sequence[CachedStory]) -> None:
         """Store stories atomically; a full or read-only disk only costs the entry."""
-        path = self._path(key)
-        tmp = path.with_name(f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp")
         try:
             data = json.dumps(_encode(key, stories), ensure_ascii=False, separators=(",", ":"))
             encoded = data.encode()
         except ValueError:  # a lone surrogate cannot be written as UTF-8: not cached
             return
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(encoded)
-            tmp.replace(path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        write_entry(self._path(key), encoded)
 
     def prune(self) -> None:
         """Keep the `max_entries` most recently used entries; sweep stale temporary files."""
@@ -178,19 +168,7 @@ class ScriptCache:
 
     def _scan(self) -> list[tuple[float, int, Path]]:
         """(mtime, size, path) of every entry; sweeps temporaries left by killed builds."""
-        found: list[tuple[float, int, Path]] = []
-        now = time.time()
-        for entry in self._entries():
-            try:
-                stat = entry.stat()
-            except OSError:
-                continue
-            if entry.name.endswith(".json"):
-                found.append((stat.st_mtime, stat.st_size, Path(entry.path)))
-            elif entry.name.endswith(".tmp") and now - stat.st_mtime > _STALE_TMP_SECONDS:
-                with contextlib.suppress(OSError):
-                    Path(entry.path).unlink()
-        return found
+        return scan_entries(self.directory, ".json")
 
 
 # JSON form: compact arrays, checked field by field on the way back (a wrong type is a miss).
