@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from briefing.encode_ffmpeg import find_ffmpeg
-from briefing.encode_mp3 import encode_mp3, encode_mp3_single
-from briefing.loudness import level_voices, normalize
+from briefing.audio.ffmpeg import find_ffmpeg
+from briefing.audio.loudness import level_voices, normalize
+from briefing.audio.mp3 import encode_mp3, encode_mp3_single
+from briefing.audio.stitch import stitch
 from briefing.model import Clip, Pause, SpokenItem, TimelineItem
-from briefing.stitch import stitch
 
 SR = 22050
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.model import Article, Paragraph, Segment, SegmentKind
-from briefing.segment import segment_article
+from briefing.script.segment import segment_article
 
 CORPUS = Path(__file__).parent / "quote_corpus"
 WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")

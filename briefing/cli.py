@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 import typer
 
 from briefing import __version__
-from briefing.cast import parse_pause_overrides
+from briefing.cast.config import parse_pause_overrides
 from briefing.errors import BriefingError, ConfigError
-from briefing.ingest import IngestOptions
 from briefing.model import Tags
+from briefing.output.timeline import Structure, Transition
 from briefing.pipeline import ScriptOptions, build_script, check_outputs, load_config
-from briefing.timeline import Structure, Transition
+from briefing.sources import IngestOptions
 
 if TYPE_CHECKING:
-    from briefing.render import RenderResult
+    from briefing.output.render import RenderResult
 
 app = typer.Typer(
     help="Turn news articles into one narrated, multi-voice audio briefing.",
@@ -169,9 +169,10 @@ def render_command(
 ) -> None:
     """Render articles into one audio briefing."""
     # Loaded here, not at import: `script`, `voices` and `cache` never need them.
-    from briefing.engines.worker import discard_spare_workers, prestart_worker
+    from briefing.output.options import RenderOptions
+    from briefing.output.render import render
     from briefing.progress import progress_bar
-    from briefing.render import RenderOptions, render
+    from briefing.speech.engines.worker import discard_spare_workers, prestart_worker
 
     def run() -> RenderResult:
         when = _parse_date(date)
@@ -240,7 +241,7 @@ def script_command(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Show the segments, speakers and voices a render would use, without making audio."""
-    from briefing.scriptout import script_json, script_text
+    from briefing.output.scriptout import script_json, script_text
 
     options = _script_options(
         cast, source_format, keep_all, max_items, max_size, lexicon, min_quote_words, engine
@@ -256,8 +257,8 @@ def voices_command(
     engine: EngineOpt = "pyttsx3",
 ) -> None:
     """List the engine's voices and the voices the cast uses."""
-    from briefing.cast import load_cast_config
-    from briefing.engines import list_voices
+    from briefing.cast.config import load_cast_config
+    from briefing.speech.engines import list_voices
 
     def run() -> list[str]:
         config = load_cast_config(cast)
@@ -276,8 +277,8 @@ def voices_command(
 @cache_app.command("info")
 def cache_info(cache_dir: Annotated[Path | None, typer.Option("--cache-dir")] = None) -> None:
     """Show where the caches are and how big they are."""
-    from briefing.cache import ClipCache
-    from briefing.script_cache import ScriptCache
+    from briefing.script.cache import ScriptCache
+    from briefing.speech.clip_cache import ClipCache
 
     info = _guard(lambda: ClipCache(cache_dir).info())
     scripts, size = _guard(lambda: ScriptCache(cache_dir).info())
@@ -290,8 +291,8 @@ def cache_info(cache_dir: Annotated[Path | None, typer.Option("--cache-dir")] = 
 @cache_app.command("clear")
 def cache_clear(cache_dir: Annotated[Path | None, typer.Option("--cache-dir")] = None) -> None:
     """Delete every cached clip and article script."""
-    from briefing.cache import ClipCache
-    from briefing.script_cache import ScriptCache
+    from briefing.script.cache import ScriptCache
+    from briefing.speech.clip_cache import ClipCache
 
     removed = _guard(lambda: ClipCache(cache_dir).clear())
     scripts = _guard(lambda: ScriptCache(cache_dir).clear())

@@ -139,6 +139,11 @@ class Utterance:
     rate: int
     text: str
 
+    @property
+    def effective_rate(self) -> int:
+        """The words per minute it is rendered at: the voice's own rate wins."""
+        return self.voice.rate or self.rate
+
 
 @dataclass(frozen=True)
 class Clip:

@@ -1,7 +1,7 @@
-"""The pipeline's first half: sources → script (stories, cast); `briefing.render` makes the audio.
+"""The pipeline's first half: sources → script (stories, cast); `briefing.output` makes the audio.
 
 Each local document's articles and segments come from the script cache when its bytes, the
-options and the code are unchanged (`briefing.script_cache`). Nothing here prints.
+options and the code are unchanged (`briefing.script.cache`). Nothing here prints.
 """
 
 from __future__ import annotations
@@ -11,22 +11,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefing.cast import CastConfig, assign_voices, load_cast_config, validate_voices
-from briefing.engines import check_engine, close_matches, voice_exists
-from briefing.ingest import (
+from briefing.cast.assign import Script, assign_voices
+from briefing.cast.config import CastConfig, load_cast_config, validate_voices
+from briefing.model import Article, Gender, Segment, SegmentKind, Story
+from briefing.script.cache import ScriptCache, document_key
+from briefing.script.lexicon import Lexicon, load_lexicon
+from briefing.script.speakers import unify_speakers
+from briefing.sources import (
     IngestOptions,
     RawDocument,
     document_format,
     parse_document,
     read_documents,
 )
-from briefing.lexicon import Lexicon, load_lexicon
-from briefing.model import Article, Cast, Gender, Segment, SegmentKind, Story
-from briefing.script_cache import ScriptCache, document_key
-from briefing.speakers import unify_speakers
+from briefing.speech.engines import check_engine, close_matches, voice_exists
 
 if TYPE_CHECKING:
-    from briefing.render import RenderOptions
+    from briefing.output.options import RenderOptions
 
 
 @dataclass(frozen=True)
@@ -42,16 +43,6 @@ class ScriptOptions:
     """Where the script cache lives (under `scripts/`); None: the user cache directory."""
     use_cache: bool = True
     """Read and write the script cache (`--no-cache` turns it off with the clip cache)."""
-
-
-@dataclass(frozen=True)
-class Script:
-    """The dry run: stories with their segments, and who reads what."""
-
-    stories: tuple[Story, ...]
-    cast: Cast
-    config: CastConfig
-    lexicon: Lexicon
 
 
 def load_config(options: ScriptOptions) -> CastConfig:
@@ -138,8 +129,8 @@ def _segment(
     """
     # Segmentation compiles hundreds of patterns at import: only a build with an article the
     # script cache does not have pays for it.
-    from briefing.normalize import to_spoken
-    from briefing.segment import segment_article
+    from briefing.script.normalize import to_spoken
+    from briefing.script.segment import segment_article
 
     return tuple(
         tuple(
@@ -152,8 +143,8 @@ def _segment(
 
 def check_outputs(options: RenderOptions) -> None:
     """Fail before synthesis on an output or transcript path that cannot be written."""
-    from briefing.encode import check_output
-    from briefing.transcript import check_transcript_path
+    from briefing.audio.encode import check_output
+    from briefing.output.transcript import check_transcript_path
 
     check_output(options.output)
     for path in (*options.transcripts, *([options.chapters] if options.chapters else [])):

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefing.render import Progress
+    from briefing.output.options import Progress
 
 
 @contextmanager

@@ -92,7 +92,8 @@ def item(
 def k_weighted(x: np.ndarray, sr: int = SR) -> np.ndarray:
     """Reference K-weighting: int16 samples through pyloudnorm's own filters (time domain, float64).
 
-    Scaled to full scale 1.0; what `briefing.loudness` estimates per step in the frequency domain.
+    Scaled to full scale 1.0; what `briefing.audio.loudness` estimates per step in the frequency
+    domain.
     """
     import pyloudnorm
     from scipy.signal import lfilter
@@ -143,7 +144,7 @@ def sample_timeline() -> list[SpokenItem | Pause | Chime | ChapterStart]:
 
 def ffmpeg_exe() -> str | None:
     """The bundled or system ffmpeg, or None (tests needing it skip)."""
-    from briefing.encode_ffmpeg import find_ffmpeg
+    from briefing.audio.ffmpeg import find_ffmpeg
 
     return find_ffmpeg()
 

@@ -13,9 +13,9 @@ PROBE = """
 import resource, sys
 import numpy as np
 if sys.argv[1] == "tuned":
-    from briefing.allocator import keep_freed_buffers
+    from briefing.speech.allocator import keep_freed_buffers
     keep_freed_buffers()
-from briefing.clip_stats import clip_stats
+from briefing.audio.clip_stats import clip_stats
 from briefing.model import Clip
 rng = np.random.default_rng(0)
 clips = [Clip((rng.standard_normal(22050 * (1 + i % 9)) * 3000).astype("<i2").tobytes(), 22050)
@@ -45,7 +45,7 @@ def test_measuring_clips_reuses_freed_buffers() -> None:
 
 
 def test_worker_environment_matches_the_in_process_settings() -> None:
-    from briefing import allocator
+    from briefing.speech import allocator
 
     assert allocator.ENVIRONMENT["MALLOC_MMAP_THRESHOLD_"] == str(allocator.MMAP_THRESHOLD)
     assert allocator.ENVIRONMENT["MALLOC_TRIM_THRESHOLD_"] == str(allocator.TRIM_THRESHOLD)

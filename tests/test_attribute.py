@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from briefing.model import Attribution, AttributionMethod, Gender, Segment, SegmentKind
-from briefing.names import strip_titles
-from briefing.quotes import find_quotes
-from briefing.quotes_patterns import lead_cue, tail_cue
-from briefing.speakers import unify_speakers
-from briefing.speech_verbs import SPEECH_VERB_FORMS, has_speech_verb
+from briefing.script.names import strip_titles
+from briefing.script.quotes import find_quotes
+from briefing.script.quotes_patterns import lead_cue, tail_cue
+from briefing.script.speakers import unify_speakers
+from briefing.script.speech_verbs import SPEECH_VERB_FORMS, has_speech_verb
 
 
 def quote(speaker: str, gender: Gender = Gender.UNKNOWN) -> Segment:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.cache import ClipCache, clip_key, default_directory
 from briefing.model import Clip, Utterance, Voice
+from briefing.speech.clip_cache import ClipCache, clip_key
+from briefing.storage import default_directory
 
 UTTERANCE = Utterance(Voice("gmw/en-us+f3", pitch=60), 175, "The council voted on Tuesday.")
 

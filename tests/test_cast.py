@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.cast import Pauses, assign_voices, load_cast_config
+from briefing.cast.assign import assign_voices
+from briefing.cast.config import Pauses, load_cast_config
 from briefing.errors import ConfigError
 from briefing.model import Gender
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.ingest import IngestOptions, load_articles
-from briefing.ingest.cleanup import judge
-from briefing.ingest.decode import clean_text
-from briefing.ingest.text import parse_text
 from briefing.model import Article, Paragraph
+from briefing.sources import IngestOptions, load_articles
+from briefing.sources.cleanup import judge
+from briefing.sources.decode import clean_text
+from briefing.sources.text import parse_text
 
 GOLDEN = Path(__file__).parent / "golden" / "cleanup"
 SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "seed-article.txt"

@@ -7,7 +7,7 @@ import pytest
 from audio_helpers import SR, k_weighted, long_timeline, speech_like, to_pcm, voiced_like
 from scipy.ndimage import maximum_filter1d
 
-from briefing.clip_stats import (
+from briefing.audio.clip_stats import (
     BIN_DB,
     BINS,
     LOW_DB,
@@ -19,16 +19,16 @@ from briefing.clip_stats import (
     silent_steps,
     voice_gains,
 )
-from briefing.limiter import BLOCK, window
-from briefing.loudness import (
+from briefing.audio.limiter import BLOCK, window
+from briefing.audio.loudness import (
     _step_energies,
     apply_gain,
     integrated_loudness,
     level_voices,
     target_gain,
 )
+from briefing.audio.stitch import chime_pcm, lay_out, pause_pcm, stitch
 from briefing.model import Chime, Clip, Pause, SpokenItem, TimelineItem
-from briefing.stitch import chime_pcm, lay_out, pause_pcm, stitch
 
 
 def _measured(timeline: list[TimelineItem]) -> list[Item]:
@@ -44,7 +44,7 @@ def _measured(timeline: list[TimelineItem]) -> list[Item]:
 
 
 def _levelled(timeline: list[TimelineItem], gains: dict[str, float]) -> list[TimelineItem]:
-    from briefing.render_keyed import _levelled
+    from briefing.output.sectioned import _levelled
 
     return [
         SpokenItem(_levelled(i.clip, gains[i.voice_id]), i.text, i.speaker, i.voice_id, i.story)

@@ -21,13 +21,13 @@ from audio_helpers import (
     to_pcm,
 )
 
-from briefing import encode
-from briefing.encode import FORMATS, check_output, write_audio
-from briefing.encode_mp3 import count_frames, encode_mp3, encode_mp3_single, frames_for
+from briefing.audio import encode
+from briefing.audio.encode import FORMATS, check_output, write_audio
+from briefing.audio.loudness import level_voices, normalize
+from briefing.audio.mp3 import count_frames, encode_mp3, encode_mp3_single, frames_for
+from briefing.audio.stitch import stitch
 from briefing.errors import ConfigError, EncodeError, MissingDependencyError
-from briefing.loudness import level_voices, normalize
 from briefing.model import Briefing, Tags
-from briefing.stitch import stitch
 
 needs_ffmpeg = pytest.mark.skipif(ffmpeg_exe() is None, reason="no ffmpeg")
 TAGS = Tags(title="Morning Briefing", artist="The Desk", album="Daily", date="2026-11-28")
@@ -219,7 +219,7 @@ def test_cut_points_sit_in_long_silences() -> None:
     x[SR * 10 : SR * 10 + 2000] = 0  # too short
     x[SR * 15 : SR * 15 + 6000] = 0
     x[SR * 15 + 3000] = -32768  # full-scale negative is not silence (abs would overflow)
-    from briefing.encode_mp3 import cut_points
+    from briefing.audio.mp3 import cut_points
 
     cuts = cut_points(x, SR, 4)
     assert cuts == sorted(cuts) and len(cuts) == 1

@@ -11,7 +11,10 @@ import numpy as np
 import pytest
 from audio_helpers import SR, decode, ebur128, ffmpeg_exe, long_timeline, rms_db
 
-from briefing.encode_sections import (
+from briefing.audio.loudness import level_voices, target_gain
+from briefing.audio.stitch import stitch
+from briefing.model import Briefing, ChapterStart, Pause, SpokenItem
+from briefing.output.mp3_sections import (
     SPLIT_MIN_MS,
     Joined,
     SectionCache,
@@ -20,9 +23,6 @@ from briefing.encode_sections import (
     section_settings,
     split_sections,
 )
-from briefing.loudness import level_voices, target_gain
-from briefing.model import Briefing, ChapterStart, Pause, SpokenItem
-from briefing.stitch import stitch
 
 needs_ffmpeg = pytest.mark.skipif(ffmpeg_exe() is None, reason="no ffmpeg")
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.engines import (
+from briefing.errors import ConfigError, SynthesisError
+from briefing.model import Clip, Gender, Utterance, Voice
+from briefing.speech.engines import (
     ENGINES,
     close_matches,
     create_engine,
@@ -12,10 +14,8 @@ from briefing.engines import (
     variant_gender,
     voice_exists,
 )
-from briefing.engines.fake import FakeEngine
-from briefing.engines.verify import duration_bounds, verify_clip
-from briefing.errors import ConfigError, SynthesisError
-from briefing.model import Clip, Gender, Utterance, Voice
+from briefing.speech.engines.fake import FakeEngine
+from briefing.speech.engines.verify import duration_bounds, verify_clip
 
 TEXT = "The mayor said the new bridge would open in the spring of next year."
 

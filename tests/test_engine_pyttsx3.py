@@ -10,7 +10,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from briefing.engines import (
+from briefing.model import Clip, Gender, Utterance, Voice
+from briefing.speech.engines import (
     check_engine,
     close_matches,
     engine_version,
@@ -18,9 +19,8 @@ from briefing.engines import (
     variant_gender,
     voice_exists,
 )
-from briefing.engines.verify import duration_bounds
-from briefing.model import Clip, Gender, Utterance, Voice
-from briefing.synth import synthesize_all
+from briefing.speech.engines.verify import duration_bounds
+from briefing.speech.pool import synthesize_all
 
 pytestmark = pytest.mark.engine
 
@@ -92,7 +92,7 @@ def test_nothing_from_pyttsx3_reaches_stdout(mode: str) -> None:
     script = textwrap.dedent(
         """
         from briefing.model import Utterance, Voice
-        from briefing.engines.pyttsx3_engine import Pyttsx3Engine
+        from briefing.speech.engines.pyttsx3_engine import Pyttsx3Engine
         engine = Pyttsx3Engine()
         for i in range(3):  # the first save in a process is the one pyttsx3 drops
             clip = engine.synthesize(Utterance(Voice("gmw/en-us"), 175, f"Clip {i} is here."))

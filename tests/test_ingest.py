@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.errors import InputError
-from briefing.ingest import IngestOptions, load_articles
 from briefing.model import Paragraph
+from briefing.sources import IngestOptions, load_articles
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 

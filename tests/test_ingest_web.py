@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import FetchError, InputError
-from briefing.ingest import IngestOptions, load_articles
 from briefing.model import Paragraph
+from briefing.sources import IngestOptions, load_articles
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
 from scipy.signal import firwin, resample_poly
 
-from briefing.limiter import (
+from briefing.audio.limiter import (
     _interpolator,
     block_peaks,
     limiter_gain,
@@ -30,7 +30,7 @@ from briefing.limiter import (
     running,
     running_mean,
 )
-from briefing.loudness import (
+from briefing.audio.loudness import (
     VOICE_LEVEL_LUFS,
     VOICE_LEVEL_RANGE,
     _k_weighting,
@@ -39,8 +39,8 @@ from briefing.loudness import (
     level_voices,
     normalize,
 )
+from briefing.audio.stitch import stitch
 from briefing.model import Briefing, Pause, SpokenItem, TimelineItem
-from briefing.stitch import stitch
 
 
 def _pyln(pcm: bytes) -> float:
@@ -273,7 +273,7 @@ def test_normalize_silence_is_a_no_op() -> None:
 
 
 def test_long_briefings_are_measured_on_a_sample(monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefing import loudness
+    from briefing.audio import loudness
 
     # A steady voice, as a TTS engine's is (long_timeline mixes very different clips per voice).
     steady: list[TimelineItem] = []
@@ -287,7 +287,7 @@ def test_long_briefings_are_measured_on_a_sample(monkeypatch: pytest.MonkeyPatch
 
 
 def test_fast_length_is_the_smallest_padded_length_of_its_form() -> None:
-    from briefing.loudness import _fast_length
+    from briefing.audio.loudness import _fast_length
 
     forms = sorted({m << k for m in (1, 3, 5) for k in range(16)})
     for n in range(1, 6000):

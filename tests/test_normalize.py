@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.errors import ConfigError
-from briefing.lexicon import Lexicon, load_lexicon, parse_lexicon
-from briefing.normalize import to_spoken
 from briefing.resources import voices_dir
+from briefing.script.lexicon import Lexicon, load_lexicon, parse_lexicon
+from briefing.script.normalize import to_spoken
 
 CASES_FILE = Path(__file__).parent / "golden" / "spoken" / "cases.txt"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing import quotes_patterns as qp
-from briefing.speech_verbs import SPEECH_VERB_FORMS, trie_pattern
+from briefing.script import quotes_patterns as qp
+from briefing.script.speech_verbs import SPEECH_VERB_FORMS, trie_pattern
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = sorted((REPO / "benchmarks" / "quote_corpus").glob("*.txt"))

@@ -10,12 +10,13 @@ import pytest
 from audio_helpers import ffmpeg_exe
 from mutagen.mp4 import MP4
 
-from briefing.engines import create_engine
-from briefing.loudness import integrated_loudness
+from briefing.audio.loudness import integrated_loudness
 from briefing.model import ChapterStart, Chime, Pause
+from briefing.output.options import RenderOptions
+from briefing.output.render import render
+from briefing.output.timeline import Line, Structure, Transition, plan_briefing
 from briefing.pipeline import ScriptOptions, build_script
-from briefing.render import RenderOptions, render
-from briefing.timeline import Line, Structure, Transition, plan_briefing
+from briefing.speech.engines import create_engine
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(str(p) for p in (REPO / "examples").glob("*.txt"))

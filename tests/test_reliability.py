@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from briefing.cli import app
+from briefing.output.timeline import Line, Structure, plan_briefing
 from briefing.pipeline import ScriptOptions, build_script
-from briefing.timeline import Line, Structure, plan_briefing
 
 FAKE = ["--engine", "fake"]
 runner = CliRunner()

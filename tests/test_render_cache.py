@@ -6,11 +6,12 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from briefing.cache import ClipCache
 from briefing.model import Clip, TimelineItem
+from briefing.output.options import RenderOptions
+from briefing.output.render import RenderResult, render
+from briefing.output.timeline import Line, Structure
 from briefing.pipeline import ScriptOptions, build_script
-from briefing.render import RenderOptions, RenderResult, render
-from briefing.timeline import Line, Structure
+from briefing.speech.clip_cache import ClipCache
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "examples").glob("*.txt"))
@@ -145,7 +146,7 @@ def test_one_changed_sentence_reads_only_its_sections_clips(tmp_path: Path) -> N
 def _timeline(sources: list[str]) -> list[TimelineItem]:
     """The render's timeline for these sources, with a stand-in clip for every line."""
     from briefing.model import SpokenItem
-    from briefing.timeline import plan_briefing
+    from briefing.output.timeline import plan_briefing
 
     script = build_script(sources, FAKE)
     plan = plan_briefing(
@@ -160,7 +161,7 @@ def _timeline(sources: list[str]) -> list[TimelineItem]:
 
 
 def _sections(sources: list[str]) -> list[list[TimelineItem]]:
-    from briefing.encode_sections import split_sections
+    from briefing.output.mp3_sections import split_sections
 
     return split_sections(_timeline(sources))
 

@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import briefing.segment
+import briefing.script.segment
 from briefing.cli import app
-from briefing.ingest import IngestOptions, RawDocument
-from briefing.lexicon import Lexicon
 from briefing.model import (
     Article,
     Attribution,
@@ -27,9 +25,11 @@ from briefing.model import (
     Segment,
     SegmentKind,
 )
+from briefing.output.scriptout import script_json, script_text
 from briefing.pipeline import ScriptOptions, build_script
-from briefing.script_cache import ScriptCache, document_key
-from briefing.scriptout import script_json, script_text
+from briefing.script.cache import ScriptCache, document_key
+from briefing.script.lexicon import Lexicon
+from briefing.sources import IngestOptions, RawDocument
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(str(p) for p in (REPO / "examples").glob("*.txt"))
@@ -50,13 +50,13 @@ def options(cache: Path | None) -> ScriptOptions:
 def count_segmented(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the source of every article the pipeline segments (cache misses)."""
     seen: list[str] = []
-    real = briefing.segment.segment_article
+    real = briefing.script.segment.segment_article
 
     def counting(article: Article, *, min_quote_words: int = 4) -> tuple[Segment, ...]:
         seen.append(article.source)
         return real(article, min_quote_words=min_quote_words)
 
-    monkeypatch.setattr(briefing.segment, "segment_article", counting)
+    monkeypatch.setattr(briefing.script.segment, "segment_article", counting)
     return seen
 
 
@@ -350,14 +350,15 @@ def test_input_errors_come_first_even_when_other_articles_are_cached(tmp_path: P
 
 
 def test_a_fully_cached_build_does_not_import_segmentation(tmp_path: Path) -> None:
-    # A fresh interpreter: this one has imported briefing.segment already.
+    # A fresh interpreter: this one has imported briefing.script.segment already.
     code = (
         "import sys\n"
         "from pathlib import Path\n"
         "from briefing.pipeline import ScriptOptions, build_script\n"
         f"options = ScriptOptions(engine='fake', cache_dir=Path({str(tmp_path)!r}))\n"
         f"build_script({EXAMPLES!r}, options)\n"
-        "print('briefing.segment' in sys.modules, 'briefing.quotes_patterns' in sys.modules)\n"
+        "print('briefing.script.segment' in sys.modules,"
+        " 'briefing.script.quotes_patterns' in sys.modules)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-c", code]

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from briefing.model import Article, Paragraph, Segment, SegmentKind
-from briefing.segment import nothing_lost, segment_article
+from briefing.script.segment import nothing_lost, segment_article
 
 GOLDEN = Path(__file__).parent / "golden" / "segment"
 CASES = sorted(GOLDEN.glob("*.txt"))

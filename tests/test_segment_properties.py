@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing.model import Article, Paragraph, SegmentKind
-from briefing.segment import nothing_lost, segment_article
+from briefing.script.segment import nothing_lost, segment_article
 
 # Text built from the characters that steer segmentation: every kind of quote mark and
 # apostrophe, colons, sentence ends, whitespace (incl. no-break space), capitals, non-Latin.

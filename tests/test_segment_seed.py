@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from briefing.model import Article, AttributionMethod, Paragraph, SegmentKind
-from briefing.segment import nothing_lost, segment_article
+from briefing.script.segment import nothing_lost, segment_article
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed-article.txt"
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.sentences import split_sentences
+from briefing.script.sentences import split_sentences
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from audio_helpers import SR, from_pcm, item, rms_db, sample_timeline
 
+from briefing.audio.stitch import chime_pcm, stitch
 from briefing.model import ChapterStart, Chime, Pause, SpokenItem
-from briefing.stitch import chime_pcm, stitch
 
 
 def test_total_length_is_sum_of_parts() -> None:

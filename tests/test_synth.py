@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from briefing import synth
-from briefing.cache import ClipCache
-from briefing.engines.fake import FakeEngine
 from briefing.errors import ConfigError, MissingDependencyError, SynthesisError
 from briefing.model import Clip, Utterance, Voice
-from briefing.synth import synthesize_all
+from briefing.speech import pool as synth
+from briefing.speech.clip_cache import ClipCache
+from briefing.speech.engines.fake import FakeEngine
+from briefing.speech.pool import synthesize_all
 
 VOICES = ["gmw/en-us", "gmw/en-us+f3", "gmw/en-gb-scotland+m2", "gmw/en-gb-x-rp+m3"]
 
@@ -178,7 +178,7 @@ def test_clips_are_plain_clip_values() -> None:
 _CTRL_C_SCRIPT = """
 import sys
 from briefing.model import Utterance, Voice
-from briefing.synth import synthesize_all
+from briefing.speech.pool import synthesize_all
 
 if __name__ == "__main__":
     utterances = [Utterance(Voice("gmw/en-us"), 175, f"Sentence {i} hangs.") for i in range(40)]
@@ -239,7 +239,7 @@ def test_workers_do_not_rerun_the_callers_main_script(tmp_path: Path) -> None:
     script = tmp_path / "unguarded.py"
     script.write_text(
         "from briefing.model import Utterance, Voice\n"
-        "from briefing.synth import synthesize_all\n"
+        "from briefing.speech.pool import synthesize_all\n"
         "print('main ran')\n"
         "clips = synthesize_all([Utterance(Voice('gmw/en-us'), 175, 'One two three.')] * 3,"
         " engine='fake')\n"
@@ -278,8 +278,8 @@ def test_workers_of_a_killed_render_exit_even_while_hung(tmp_path: Path) -> None
 
 
 def test_workers_store_clips_in_the_cache_without_sending_them(tmp_path: Path) -> None:
-    from briefing.cache import entry_bytes
-    from briefing.clip_stats import ClipStats, clip_stats
+    from briefing.audio.clip_stats import ClipStats, clip_stats
+    from briefing.speech.clip_cache import entry_bytes
 
     utterances = _utterances(20)
     cache = ClipCache(tmp_path)
@@ -314,7 +314,7 @@ def test_workers_store_clips_in_the_cache_without_sending_them(tmp_path: Path) -
 def test_a_prestarted_worker_is_taken_by_the_pool_and_spares_are_discarded(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from briefing.engines import worker
+    from briefing.speech.engines import worker
 
     worker.prestart_worker("fake")
     spare_pid = worker._spares[-1][1].pid

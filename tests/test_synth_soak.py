@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from briefing.engines.verify import duration_bounds
 from briefing.model import Utterance, Voice
-from briefing.synth import synthesize_all
+from briefing.speech.engines.verify import duration_bounds
+from briefing.speech.pool import synthesize_all
 
 pytestmark = [pytest.mark.engine, pytest.mark.soak]
 

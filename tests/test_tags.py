@@ -11,9 +11,9 @@ from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
 
-from briefing.encode import write_audio
+from briefing.audio.encode import write_audio
+from briefing.audio.stitch import stitch
 from briefing.model import Briefing, Tags
-from briefing.stitch import stitch
 
 needs_ffmpeg = pytest.mark.skipif(ffmpeg_exe() is None, reason="no ffmpeg")
 TAGS = Tags(

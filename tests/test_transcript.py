@@ -9,9 +9,9 @@ import pytest
 import webvtt
 from audio_helpers import sample_timeline
 
+from briefing.audio.stitch import stitch
 from briefing.errors import ConfigError
-from briefing.stitch import stitch
-from briefing.transcript import (
+from briefing.output.transcript import (
     check_transcript_path,
     write_chapters,
     write_transcript,
@@ -100,7 +100,9 @@ def test_write_keeps_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.Mon
     def boom(_: object) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setitem(__import__("briefing.transcript").transcript.RENDERERS, ".vtt", boom)
+    monkeypatch.setitem(
+        __import__("briefing.output.transcript").output.transcript.RENDERERS, ".vtt", boom
+    )
     with pytest.raises(KeyboardInterrupt):
         write_transcript(b, out)
     assert out.read_text() == "old"

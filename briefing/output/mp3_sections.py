@@ -1,0 +1,255 @@
+"""MP3 section by section: each paragraph is its own LAME stream, cached, joined on disk.
+
+The timeline is cut in the silence of every long pause (between paragraphs and stories with the
+default pauses). Each section is stitched, gained and limited on its own, and encoded as an
+independent LAME stream; its frames are cached under a key of what shapes its audio (the caller's
+choice: clip keys, gains, pauses, encoder settings). A section never depends on where it lands in
+the briefing, so editing one sentence re-encodes one paragraph.
+
+Joining: a section encoded from n samples decodes to F frames (F x 576 samples) that start
+with 1105 samples of codec delay. Laid end to end, section k's first sample decodes at
+P_k = 576 x (frames of the sections before it): the delay of one stream and the padding of the
+previous one fall in the silence at the cut, which grows by 52-78 ms; the two halves of the cut
+pause are shortened by about that much, so the gap stays within ~15 ms of the planned pause.
+Cues and chapters are placed at P_k + their offset in the section, so they stay exact. One LAME
+"Info" frame in front states the total frames and the end padding (gapless decoders).
+
+Sections are written to the output file in order as they are ready, so a render holds a few
+sections at a time, never the whole briefing's audio or MP3.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+import numpy as np
+
+from briefing.audio.mp3 import (
+    BITRATE_KBPS,
+    ENCODER_DELAY,
+    FRAME_SAMPLES,
+    QUALITY,
+    _encode_part,
+    info_frame,
+)
+from briefing.model import Briefing, Chapter, ChapterStart, Cue, Pause, TimelineItem
+from briefing.storage import write_entry
+
+R = TypeVar("R")
+_FORMAT = b"BRS2"
+_HEADER = struct.Struct("<4sIIf")  # magic, frames, samples, peak (linear)
+SPLIT_MIN_MS = 600
+"""Pauses at least this long are cut: paragraphs (700 ms), headlines and stories by default.
+A cut pause keeps >= 1024 silent samples on each side whatever this is set to (>= 250)."""
+JOIN_MS = (40, 25)
+"""How much shorter the two halves of a cut pause are made for MP3 (the join adds 52-78 ms)."""
+AHEAD_PER_JOB = 4
+"""Sections encoded ahead of the one being written, per thread: keeps threads busy, memory flat."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One independently encoded piece of the briefing: MP3 frames and its true peak."""
+
+    mp3: bytes
+    frames: int
+    samples: int
+    peak: float
+
+
+@dataclass(frozen=True)
+class Joined:
+    """What was written, for the transcripts and the summary."""
+
+    timing: Briefing
+    """Cues and chapters at their places in the joined audio (no PCM)."""
+    duration: float
+    true_peak_dbtp: float
+
+
+@dataclass
+class SectionStats:
+    """How many sections a render encoded and how many came from the cache."""
+
+    encoded: int = 0
+    cached: int = 0
+
+
+def split_sections(
+    timeline: Sequence[TimelineItem], shorten_ms: tuple[int, int] = JOIN_MS
+) -> list[list[TimelineItem]]:
+    """Cut the timeline in the middle of every pause of at least SPLIT_MIN_MS between sounds.
+
+    The halves of a cut pause are shortened by `shorten_ms` to make room for what the join adds:
+    JOIN_MS for MP3 sections, nothing for PCM laid end to end.
+    """
+    sounding = [not isinstance(i, Pause | ChapterStart) for i in timeline]
+    later = [False] * len(timeline)  # a sound follows position i
+    for i in range(len(timeline) - 2, -1, -1):
+        later[i] = later[i + 1] or sounding[i + 1]
+    sections: list[list[TimelineItem]] = [[]]
+    heard = False  # the current section has a sound
+    for i, item in enumerate(timeline):
+        if isinstance(item, Pause) and item.ms >= SPLIT_MIN_MS and heard and later[i]:
+            half = item.ms // 2
+            sections[-1].append(Pause(half - shorten_ms[0]))
+            sections.append([Pause(item.ms - half - shorten_ms[1])])
+            heard = False
+            continue
+        sections[-1].append(item)
+        heard = heard or sounding[i]
+    return [s for s in sections if s]
+
+
+class SectionCache:
+    """Encoded sections on disk: `<dir>/sections/<2 hex>/<sha256>.sec`, written atomically."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory / "sections"
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.sec"
+
+    def get(self, key: str) -> Section | None:
+        """The cached section, or None (a truncated or foreign entry is ignored)."""
+        try:
+            data = self._path(key).read_bytes()
+        except OSError:
+            return None
+        if len(data) < _HEADER.size:
+            return None
+        magic, frames, samples, peak = _HEADER.unpack_from(data)
+        if magic != _FORMAT:
+            return None
+        return Section(data[_HEADER.size :], frames, samples, peak)
+
+    def has(self, key: str) -> bool:
+        """Whether an entry exists (`get` still checks it)."""
+        return self._path(key).is_file()
+
+    def put(self, key: str, section: Section) -> None:
+        """Store a section; a full or read-only disk only costs the entry."""
+        header = _HEADER.pack(_FORMAT, section.frames, section.samples, section.peak)
+        write_entry(self._path(key), header, section.mp3)
+
+
+def section_settings(gain_db: float, ceiling_db: float, sample_rate: int) -> bytes:
+    """What, besides its audio, shapes an encoded section: gain, ceiling, encoder, rate."""
+    return f"{gain_db:.3f}|{ceiling_db:.3f}|{BITRATE_KBPS}|{QUALITY}|{sample_rate}".encode()
+
+
+def encode_keyed(
+    keys: Sequence[str],
+    timings: Sequence[Briefing],
+    pcm_of: Callable[[int], bytes],
+    gain_db: float,
+    ceiling_db: float,
+    cache: SectionCache | None,
+    out: BinaryIO,
+    *,
+    jobs: int = 2,
+    stats: SectionStats | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Joined:
+    """Write every section (from the cache under `keys[i]`, else encoded) to `out`, gapless.
+
+    `timings[i]` holds section i's cues and chapters (its PCM is not used); `pcm_of(i)` makes
+    its stitched, levelled PCM and is called only for sections the cache does not have.
+    """
+    from briefing.audio.loudness import apply_gain
+
+    sr = timings[0].sample_rate
+    stats = stats if stats is not None else SectionStats()
+
+    def encode(i: int) -> Section:
+        x = np.frombuffer(pcm_of(i), dtype="<i2")
+        pcm, peak_db, _ = apply_gain(x, gain_db, ceiling_db, sr, jobs=1)
+        mp3, frames = _encode_part(pcm, sr)
+        section = Section(mp3, frames, len(x), float(10 ** (peak_db / 20)))
+        if cache is not None:
+            cache.put(keys[i], section)
+        return section
+
+    def cached(i: int) -> Section | None:
+        return cache.get(keys[i]) if cache is not None else None
+
+    missing = [i for i in range(len(keys)) if cache is None or not cache.has(keys[i])]
+    with ThreadPoolExecutor(max(1, min(jobs, len(missing) or 1))) as pool:
+        ahead = ordered_map(pool, encode, missing, max(1, jobs) * AHEAD_PER_JOB)
+        todo = set(missing)
+        starts: list[int] = []
+        offset = frames = audio_bytes = first_header = 0
+        peak = 0.0
+        info_at = out.tell()
+        for i in range(len(timings)):
+            if i in todo:
+                section = next(ahead)
+                stats.encoded += 1
+            elif (found := cached(i)) is not None:
+                section = found
+                stats.cached += 1
+            else:  # vanished or corrupt since `has`: make it again
+                section = encode(i)
+                stats.encoded += 1
+            if i == 0:  # room for the Info frame, written once the totals are known
+                first_header = int.from_bytes(section.mp3[:4], "big")
+                out.write(bytes(len(info_frame(first_header, 0, 0, 0))))
+            out.write(section.mp3)
+            starts.append(offset)
+            total = offset + section.samples
+            offset += section.frames * FRAME_SAMPLES
+            frames += section.frames
+            audio_bytes += len(section.mp3)
+            peak = max(peak, section.peak)
+            if progress is not None:
+                progress(i + 1, len(timings))
+    # The last stream's padding (576-1151 samples) is the end padding gapless decoders drop.
+    end_pad = frames * FRAME_SAMPLES - ENCODER_DELAY - total
+    end = out.tell()
+    out.seek(info_at)
+    out.write(info_frame(first_header, frames, audio_bytes, end_pad))
+    out.seek(end)
+    timing = place_sections(timings, starts, total)
+    with np.errstate(divide="ignore"):
+        peak_db = float(20 * np.log10(peak))
+    return Joined(timing, total / sr, peak_db)
+
+
+def place_sections(timings: Sequence[Briefing], starts: Sequence[int], end: int) -> Briefing:
+    """The briefing's cues and chapters: section i's moved to sample `starts[i]`.
+
+    Each chapter ends where the next starts; the last at sample `end`, the briefing's end.
+    """
+    sr = timings[0].sample_rate
+    cues: list[Cue] = []
+    chapters: list[tuple[str, float]] = []
+    for part, start in zip(timings, starts, strict=True):
+        shift = start / sr
+        cues += [replace(c, start=c.start + shift, end=c.end + shift) for c in part.cues]
+        chapters += [(ch.title, ch.start + shift) for ch in part.chapters]
+    ends = [start for _, start in chapters[1:]] + [end / sr] * bool(chapters)
+    return Briefing(
+        pcm=b"",
+        sample_rate=sr,
+        cues=tuple(cues),
+        chapters=tuple(Chapter(t, s, e) for (t, s), e in zip(chapters, ends, strict=True)),
+    )
+
+
+def ordered_map(
+    pool: ThreadPoolExecutor, fn: Callable[[int], R], items: Sequence[int], window: int
+) -> Iterator[R]:
+    """fn over items on the pool, yielded in order, with at most `window` results waiting."""
+    queue: deque[Future[R]] = deque()
+    position = 0
+    while position < len(items) or queue:
+        while position < len(items) and len(queue) < window:
+            queue.append(pool.submit(fn, items[position]))
+            position += 1
+        yield queue.popleft().result()

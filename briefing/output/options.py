@@ -1,0 +1,30 @@
+"""How a script becomes audio: the render's options and its progress callback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefing.model import Tags
+from briefing.output.timeline import Structure
+
+Progress = Callable[[str, int, int], None]
+"""progress(stage, done, total): stage is "synthesizing" or "encoding"."""
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How the script becomes audio."""
+
+    output: Path
+    rate: int = 175
+    jobs: int | None = None
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    structure: Structure = field(default_factory=Structure)
+    pause_overrides: dict[str, int] = field(default_factory=dict)
+    loudness: float = -16.0
+    tags: Tags = field(default_factory=lambda: Tags(title="News Briefing"))
+    transcripts: tuple[Path, ...] = ()
+    chapters: Path | None = None

@@ -1,0 +1,220 @@
+"""Rendering: a script → the audio file, its transcripts and chapters, reusing cached work.
+
+Synthesizes (or takes from the clip cache) every line, levels and stitches the voices, brings the
+briefing to its target loudness and encodes it section by section (a paragraph each): an MP3's
+unchanged sections are reused, and a render identical to a cached one is copied instead of redone.
+Nothing here prints; progress is reported through a callback the CLI turns into a bar.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefing.model import (
+    Briefing,
+    Chapter,
+    Cue,
+    SegmentKind,
+    Utterance,
+)
+from briefing.output.finished import CachedRender, KeyedItem, RenderCache, render_key
+from briefing.output.options import Progress, RenderOptions
+from briefing.output.timeline import Line, PlanItem, plan_briefing
+from briefing.speech.clip_cache import clip_key
+from briefing.speech.engines import engine_version
+
+if TYPE_CHECKING:
+    from briefing.cast.assign import Script
+
+GAIN_STEP_DB = 0.25
+"""The briefing's gain is rounded to this, so a small edit leaves the other stories' audio as is."""
+SAMPLE_RATE = 22050
+"""The briefing's sample rate (eSpeak's own; stitch resamples any clip that differs)."""
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render made, for the CLI's summary."""
+
+    output: Path
+    duration: float
+    stories: int
+    voices: dict[str, str]
+    loudness_lufs: float
+    true_peak_dbtp: float
+    files: tuple[Path, ...]
+    clips_synthesized: int = 0
+    """Clips the engine made in this render (the rest came from the clip cache)."""
+    reused_output: bool = False
+    """The audio was a finished render from the cache: nothing was stitched or encoded."""
+    sections_encoded: int = 0
+    """MP3 story sections encoded in this render (the rest came from the section cache)."""
+    clips_read: int = 0
+    """Clips read from the clip cache (an MP3 render reads only the clips of changed stories)."""
+
+
+def render(
+    script: Script, options: RenderOptions, engine: str, progress: Progress | None = None
+) -> RenderResult:
+    """Synthesize, stitch, level and encode the script; write transcripts and chapters."""
+    from briefing.speech.clip_cache import ClipCache
+
+    pauses = replace(script.config.pauses, **options.pause_overrides)
+    plan = plan_briefing(
+        script.stories, script.cast, pauses, options.structure, options.rate, script.lexicon
+    )
+    plan = [item for item in plan if not isinstance(item, Line) or _has_words(item)]
+    cache = ClipCache(options.cache_dir) if options.use_cache else None
+    renders = key = None
+    if cache is not None:
+        renders = RenderCache(cache.directory)
+        key = _render_key(plan, options, engine)
+        hit = renders.get(key)
+        if hit is not None:
+            written = _reuse(hit, options)
+            return _result(script, options, hit.duration, hit.loudness_lufs,
+                           hit.true_peak_dbtp, written, 0, reused=True)  # fmt: skip
+    # Imported only now: a reused render needs none of numpy or lameenc.
+    from briefing.audio.loudness import LoudnessReport
+    from briefing.output.mp3_sections import SectionCache, SectionStats
+    from briefing.speech.allocator import keep_freed_buffers
+    from briefing.speech.pool import SynthStats
+
+    keep_freed_buffers()
+    stats = SynthStats()
+    sections = SectionStats()
+    with contextlib.ExitStack() as stack:
+        from briefing.output.sectioned import render_keyed
+
+        # Without a cache the clips still go to disk (a temporary directory) as they arrive:
+        # no format holds the briefing's audio in memory.
+        clips = cache or ClipCache(Path(stack.enter_context(_temporary_directory())))
+        store = SectionCache(cache.directory) if cache is not None else None
+        keyed = render_keyed(plan, options, engine, clips, store, SAMPLE_RATE, GAIN_STEP_DB,
+                             progress, stats, sections)  # fmt: skip
+        if keyed is not None:
+            briefing, duration = keyed.timing, keyed.duration
+            report = LoudnessReport(keyed.loudness_lufs, keyed.true_peak_dbtp, 0.0)
+        else:
+            from briefing.output.render_pcm import render_pcm
+
+            briefing, duration, report = render_pcm(plan, options, engine, clips,
+                                                     progress, stats)  # fmt: skip
+    written = [options.output, *_write_texts(briefing.cues, briefing.chapters, options)]
+    if renders is not None and key is not None:
+        renders.put(
+            key,
+            options.output,
+            briefing.cues,
+            briefing.chapters,
+            duration=duration,
+            loudness_lufs=report.integrated_lufs,
+            true_peak_dbtp=report.true_peak_dbtp,
+        )
+    return _result(script, options, duration, report.integrated_lufs, report.true_peak_dbtp,
+                   written, stats.synthesized, reused=False, sections=sections.encoded,
+                   clips_read=cache.reads if cache is not None else 0)  # fmt: skip
+
+
+def _temporary_directory() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="briefing-clips-")
+
+
+def _render_key(plan: Sequence[PlanItem], options: RenderOptions, engine: str) -> str:
+    """The render cache's key for this plan and these output settings."""
+    version = engine_version(engine)
+    keys: dict[Utterance, str] = {}
+    items: list[KeyedItem] = []
+    for item in plan:
+        if isinstance(item, Line):
+            u = item.utterance
+            if u not in keys:
+                keys[u] = clip_key(engine, version, u)
+            items.append((keys[u], item.text, item.speaker, u.voice.id, item.story))
+        else:
+            items.append(item)
+    return render_key(
+        items,
+        extension=options.output.suffix,
+        loudness=options.loudness,
+        tags=options.tags,
+        sample_rate=SAMPLE_RATE,
+    )
+
+
+def _reuse(hit: CachedRender, options: RenderOptions) -> list[Path]:
+    """Copy a cached render into place atomically and write its transcripts and chapters."""
+    import shutil
+
+    from briefing.atomic import atomic_path
+    from briefing.errors import EncodeError
+
+    try:
+        with atomic_path(options.output) as tmp:
+            shutil.copyfile(hit.audio, tmp)
+    except OSError as e:
+        raise EncodeError(f"{options.output}: cannot write audio: {e.strerror or e}") from e
+    return [options.output, *_write_texts(hit.cues, hit.chapters, options)]
+
+
+def _write_texts(
+    cues: tuple[Cue, ...], chapters: tuple[Chapter, ...], options: RenderOptions
+) -> list[Path]:
+    """Write every transcript and the chapters file; return their paths."""
+    from briefing.output.transcript import write_chapters, write_transcript
+
+    timed = Briefing(pcm=b"", sample_rate=SAMPLE_RATE, cues=cues, chapters=chapters)
+    written: list[Path] = []
+    for path in options.transcripts:
+        write_transcript(timed, path)
+        written.append(path)
+    if options.chapters:
+        write_chapters(timed, options.chapters)
+        written.append(options.chapters)
+    return written
+
+
+def _result(
+    script: Script,
+    options: RenderOptions,
+    duration: float,
+    loudness: float,
+    peak: float,
+    files: list[Path],
+    synthesized: int,
+    *,
+    reused: bool,
+    sections: int = 0,
+    clips_read: int = 0,
+) -> RenderResult:
+    """The render's summary for the CLI."""
+    voices = {"Narrator": script.cast.narrator.id}
+    voices.update({name: voice.id for name, voice in script.cast.speakers.items()})
+    if any(
+        s.kind is SegmentKind.QUOTE and not s.speaker for st in script.stories for s in st.segments
+    ):
+        voices["(unattributed)"] = script.cast.unattributed.id
+    return RenderResult(
+        output=options.output,
+        duration=duration,
+        stories=len(script.stories),
+        voices=voices,
+        loudness_lufs=loudness,
+        true_peak_dbtp=peak,
+        files=tuple(files),
+        clips_synthesized=synthesized,
+        reused_output=reused,
+        sections_encoded=sections,
+        clips_read=clips_read,
+    )
+
+
+def _has_words(line: Line) -> bool:
+    # A piece that is only punctuation (a lone dash, an ellipsis) has nothing to say; eSpeak
+    # would return silence that fails clip verification.
+    return any(ch.isalnum() for ch in line.utterance.text)

@@ -1,0 +1,10 @@
+"""Speech: text → verified clips. The engine Protocol, its engines, the worker pool, the clip cache.
+
+Imports `briefing.audio` (clip statistics, measured where a clip is made) and the shared modules;
+never cast, output or the CLI.
+
+  engines/       TTSEngine Protocol, pyttsx3 (eSpeak NG) and fake engines, verification, workers
+  pool.py        synthesis on worker processes, same-voice utterances in a row, retries
+  clip_cache.py  content-addressed clips and their statistics
+  allocator.py   glibc malloc tuning for the render and its workers
+"""

@@ -1,0 +1,175 @@
+"""A content-addressed clip cache on disk: verified clips keyed by everything that shapes them.
+
+One file per clip, `<dir>/clips/<2 hex>/<sha256>.clip`: a 16-byte header (magic, sample
+rate, PCM length) then raw mono s16le PCM. Entries are written to a temporary name and
+renamed into place, so concurrent renders never see half a file and a killed render leaves
+at most a stray temporary file (swept later), never a corrupt entry. Reads check the header
+and length and discard anything that does not match. Size is bounded: when a put takes the
+total over `max_bytes`, the least recently used entries (by mtime; hits touch it) go first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing.model import Clip, Utterance
+from briefing.storage import default_directory, scan_entries, write_entry
+
+_MAGIC = b"BRC1"
+_HEADER = struct.Struct("<4sIQ")
+_KEY_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """What `briefing cache info` shows."""
+
+    directory: Path
+    entries: int
+    bytes: int
+    max_bytes: int
+
+
+def clip_key(engine: str, engine_version: str, utterance: Utterance) -> str:
+    """sha256 over engine, engine version, voice id, rate, pitch, volume and spoken text."""
+    voice = utterance.voice
+    fields = [
+        _KEY_FORMAT,
+        engine,
+        engine_version,
+        voice.id,
+        utterance.effective_rate,
+        voice.pitch,
+        voice.volume,
+        utterance.text,
+    ]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
+
+
+def entry_bytes(clip: Clip) -> int:
+    """Size of a clip's cache entry on disk."""
+    return _HEADER.size + len(clip.pcm)
+
+
+class ClipCache:
+    """Verified clips on disk, safe for concurrent renders, bounded in size."""
+
+    def __init__(self, directory: Path | None = None, max_bytes: int = 2 * 1024**3) -> None:
+        self.directory = directory if directory is not None else default_directory()
+        self.max_bytes = max_bytes
+        self._clips = self.directory / "clips"
+        self._bytes: int | None = None  # total size, scanned lazily on the first put
+        self.reads = 0
+        """Clips read from disk by `get` (a render that reuses story sections reads few)."""
+
+    def _path(self, key: str) -> Path:
+        return self._clips / key[:2] / f"{key}.clip"
+
+    def get(self, key: str) -> Clip | None:
+        """The cached clip for `key`, or None (a corrupt entry is deleted)."""
+        path = self._path(key)
+        try:
+            with path.open("rb") as entry:
+                self.reads += 1
+                header = entry.read(_HEADER.size)
+                pcm = entry.read()  # read apart from the header: no second copy of the PCM
+        except OSError:
+            return None
+        if len(header) == _HEADER.size:
+            magic, rate, length = _HEADER.unpack(header)
+            if magic == _MAGIC and length == len(pcm) and length % 2 == 0:
+                with contextlib.suppress(OSError):
+                    os.utime(path)  # mark as recently used for eviction
+                return Clip(pcm, rate)
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
+
+    def put(self, key: str, clip: Clip) -> None:
+        """Store a clip atomically; a full or read-only disk only costs the cache entry."""
+        if self.write(key, clip):
+            self.account(entry_bytes(clip))
+
+    def write(self, key: str, clip: Clip) -> bool:
+        """Write the entry atomically, without size accounting (a synthesis worker's part:
+        the render's own instance counts what workers wrote with `account`); False on failure."""
+        header = _HEADER.pack(_MAGIC, clip.sample_rate, len(clip.pcm))
+        return write_entry(self._path(key), header, clip.pcm)
+
+    def account(self, entry_bytes: int) -> None:
+        """Count a new entry of this size; evict the least recently used past the bound."""
+        if self._bytes is None:
+            self._bytes = self.info().bytes
+        else:
+            self._bytes += entry_bytes
+        if self._bytes > self.max_bytes:
+            self._bytes = self._evict(int(self.max_bytes * 0.9))
+
+    def has(self, key: str) -> bool:
+        """Whether a complete entry for `key` is present (its header is checked, not its PCM)."""
+        path = self._path(key)
+        try:
+            with path.open("rb") as entry:
+                header = entry.read(_HEADER.size)
+            size = path.stat().st_size
+        except OSError:
+            return False
+        if len(header) != _HEADER.size:
+            return False
+        magic, _, length = _HEADER.unpack(header)
+        return bool(magic == _MAGIC and size == _HEADER.size + length)
+
+    def get_stats(self, key: str) -> bytes | None:
+        """The clip's statistics side file (see `clip_stats`), or None."""
+        try:
+            return self._path(key).with_suffix(".stats").read_bytes()
+        except OSError:
+            return None
+
+    def put_stats(self, key: str, data: bytes) -> None:
+        """Store the clip's statistics side file atomically (best effort)."""
+        write_entry(self._path(key).with_suffix(".stats"), data)
+
+    def info(self) -> CacheInfo:
+        """Number of entries and bytes used."""
+        entries = [size for _, size, _ in self._scan()]
+        return CacheInfo(self.directory, len(entries), sum(entries), self.max_bytes)
+
+    def clear(self) -> int:
+        """Delete every entry; return how many there were."""
+        count = len(list(self._scan()))
+        shutil.rmtree(self._clips, ignore_errors=True)
+        # Finished renders and encoded story sections go too.
+        shutil.rmtree(self.directory / "renders", ignore_errors=True)
+        shutil.rmtree(self.directory / "sections", ignore_errors=True)
+        self._bytes = 0
+        return count
+
+    def _scan(self) -> list[tuple[float, int, Path]]:
+        """(mtime, size, path) of every entry; sweeps temporaries left by killed renders."""
+        try:
+            subdirectories = [Path(d.path) for d in os.scandir(self._clips) if d.is_dir()]
+        except OSError:
+            return []
+        return [entry for sub in subdirectories for entry in scan_entries(sub, ".clip")]
+
+    def _evict(self, target: int) -> int:
+        """Delete least recently used entries until at most `target` bytes remain."""
+        entries = sorted(self._scan())
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in entries:
+            if total <= target:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+            with contextlib.suppress(OSError):
+                path.with_suffix(".stats").unlink()
+            total -= size
+        return total
