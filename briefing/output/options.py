@@ -28,3 +28,6 @@ class RenderOptions:
     tags: Tags = field(default_factory=lambda: Tags(title="News Briefing"))
     transcripts: tuple[Path, ...] = ()
     chapters: Path | None = None
+    sample_rate: int | None = None
+    """The briefing's sample rate; None: the engine's own. Clips at another rate are resampled
+    once, where they are made (and cached at this rate)."""

@@ -29,6 +29,9 @@ class TTSEngine(Protocol):
     name: str
     """Short engine name used on the command line and in cache keys (`pyttsx3`, `fake`)."""
 
+    sample_rate: int
+    """The rate of the clips it makes (Hz); the render resamples them when the briefing's differs."""
+
     def version(self) -> str:
         """Engine and backend version; part of every cache key."""
         ...

@@ -54,6 +54,7 @@ class FakeEngine:
     """Tones instead of speech; same length rules as speech so verification applies."""
 
     name = "fake"
+    sample_rate = SAMPLE_RATE
 
     def version(self) -> str:
         """The fake engine's version (part of cache keys)."""

@@ -47,6 +47,7 @@ class Pyttsx3Engine:
     """pyttsx3 + eSpeak NG, initialized on first use (in a worker process)."""
 
     name = "pyttsx3"
+    sample_rate = SAMPLE_RATE
 
     def __init__(self, mode: str | None = None) -> None:
         self.mode = mode or os.environ.get("BRIEFING_PYTTSX3_MODE", "direct")
