@@ -30,7 +30,7 @@ class TTSEngine(Protocol):
     """Short engine name used on the command line and in cache keys (`pyttsx3`, `fake`)."""
 
     sample_rate: int
-    """The rate of the clips it makes (Hz); the render resamples them when the briefing's differs."""
+    """The rate of its clips (Hz); the render resamples them when the briefing's differs."""
 
     def version(self) -> str:
         """Engine and backend version; part of every cache key."""
