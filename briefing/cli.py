@@ -111,7 +111,11 @@ def render_command(
     articles: Articles,
     output: Annotated[
         Path,
-        typer.Option("-o", "--output", help="Output file: .mp3, .wav, .m4a, .ogg, .opus, .flac."),
+        typer.Option(
+            "-o",
+            "--output",
+            help="Output file: .mp3, .wav, .m4a, .ogg, .opus, .flac, or .epub (a talking book).",
+        ),
     ] = Path("briefing.mp3"),
     cast: CastOpt = None,
     rate: Annotated[
@@ -150,6 +154,14 @@ def render_command(
     ] = None,
     chapters: Annotated[
         Path | None, typer.Option("--chapters", help="Podcasting 2.0 chapters JSON file.")
+    ] = None,
+    page: Annotated[
+        Path | None,
+        typer.Option("--page", help="Read-along web page (.html) playing the audio beside it."),
+    ] = None,
+    epub: Annotated[
+        Path | None,
+        typer.Option("--epub", help="EPUB 3 talking book (.epub), text in sync with the audio."),
     ] = None,
     jobs: Annotated[
         int | None,
@@ -202,6 +214,8 @@ def render_command(
             ),
             transcripts=tuple(transcript or ()),
             chapters=chapters,
+            page=page,
+            epub=epub,
         )
         script_options = _script_options(
             cast, source_format, keep_all, max_items, max_size, lexicon, min_quote_words, engine

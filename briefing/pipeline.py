@@ -144,8 +144,11 @@ def _segment(
 def check_outputs(options: RenderOptions) -> None:
     """Fail before synthesis on an output or transcript path that cannot be written."""
     from briefing.audio.encode import check_output
+    from briefing.output.readalong_files import check_readalong_paths, is_epub
     from briefing.output.transcript import check_transcript_path
 
-    check_output(options.output)
+    if not is_epub(options.output):  # -o FILE.epub: the MP3 made for it goes inside
+        check_output(options.output)
+    check_readalong_paths(options)
     for path in (*options.transcripts, *([options.chapters] if options.chapters else [])):
         check_transcript_path(path)

@@ -31,3 +31,7 @@ class RenderOptions:
     sample_rate: int | None = None
     """The briefing's sample rate; None: the engine's own. Clips at another rate are resampled
     once, where they are made (and cached at this rate)."""
+    page: Path | None = None
+    """The read-along web page to write beside the audio (`output/page.py`)."""
+    epub: Path | None = None
+    """The EPUB 3 talking book to write with the audio inside (`output/epub.py`)."""

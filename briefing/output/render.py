@@ -62,7 +62,11 @@ def render(
     script: Script, options: RenderOptions, engine: str, progress: Progress | None = None
 ) -> RenderResult:
     """Synthesize, stitch, level and encode the script; write transcripts and chapters."""
+    from briefing.output.readalong_files import is_epub, write_readalong
     from briefing.speech.clip_cache import ClipCache
+
+    if is_epub(options.output):
+        return _render_epub(script, options, engine, progress)
 
     pauses = replace(script.config.pauses, **options.pause_overrides)
     plan = plan_briefing(
@@ -77,6 +81,7 @@ def render(
         hit = renders.get(key)
         if hit is not None:
             written = _reuse(hit, options)
+            written += write_readalong(script, plan, hit.cues, hit.chapters, options)
             return _result(script, options, hit.duration, hit.loudness_lufs,
                            hit.true_peak_dbtp, written, 0, reused=True)  # fmt: skip
     # Imported only now: a reused render needs none of numpy or lameenc.
@@ -106,6 +111,7 @@ def render(
             briefing, duration, report = render_pcm(plan, options, engine, clips,
                                                      progress, stats)  # fmt: skip
     written = [options.output, *_write_texts(briefing.cues, briefing.chapters, options)]
+    written += write_readalong(script, plan, briefing.cues, briefing.chapters, options)
     if renders is not None and key is not None:
         renders.put(
             key,
@@ -119,6 +125,18 @@ def render(
     return _result(script, options, duration, report.integrated_lufs, report.true_peak_dbtp,
                    written, stats.synthesized, reused=False, sections=sections.encoded,
                    clips_read=cache.reads if cache is not None else 0)  # fmt: skip
+
+
+def _render_epub(
+    script: Script, options: RenderOptions, engine: str, progress: Progress | None
+) -> RenderResult:
+    """`-o FILE.epub`: an MP3 rendered into a temporary folder, then put inside the book."""
+    with tempfile.TemporaryDirectory(prefix="briefing-epub-") as folder:
+        audio = Path(folder) / f"{options.output.stem}.mp3"
+        inner = replace(options, output=audio, epub=options.output)
+        result = render(script, inner, engine, progress)
+    files = tuple(path for path in result.files if path != audio)
+    return replace(result, output=options.output, files=files)
 
 
 def _temporary_directory() -> tempfile.TemporaryDirectory[str]:
