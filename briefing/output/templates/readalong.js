@@ -18,6 +18,16 @@
   });
   sentences.forEach(function (s) { s.tabIndex = 0; });
 
+  // The sticky player must never hide what has the focus (WCAG 2.4.11): what scrolls into view
+  // below it keeps clear of it (a margin on those, not a padding on the page, which would
+  // scroll the page whenever a control in the player itself took the focus).
+  var player = document.querySelector(".player");
+  function padScroll() {
+    document.documentElement.style.setProperty("--player", (player.offsetHeight + 8) + "px");
+  }
+  padScroll();
+  window.addEventListener("resize", padScroll);
+
   // The last sentence begun at time t (it stays highlighted through the pause after it).
   function indexAt(t) {
     var lo = 0, hi = begins.length - 1, found = -1;
@@ -30,7 +40,7 @@
 
   function offscreen(el) {
     var box = el.getBoundingClientRect();
-    var top = document.querySelector(".player").getBoundingClientRect().bottom;
+    var top = player.getBoundingClientRect().bottom;
     return box.top < top || box.bottom > window.innerHeight;
   }
 
