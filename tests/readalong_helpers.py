@@ -86,7 +86,7 @@ def read_vtt(path: Path) -> list[VttCue]:
     import webvtt
 
     cues = []
-    for caption in webvtt.read(str(path)):
+    for caption in webvtt.read(str(path)).captions:
         match = re.fullmatch(r"<v ([^>]*)>(.*)", caption.raw_text, flags=re.S)
         assert match, caption.raw_text
         text = match.group(2).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -104,7 +104,7 @@ def _seconds(clock: str) -> float:
 class _RangeHandler(SimpleHTTPRequestHandler):
     """Static files with byte ranges: a browser can only seek in audio served in ranges."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.readalong_helpers import (
+from readalong_helpers import (
     AXE_JS,
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -148,8 +147,7 @@ def test_enter_on_a_focused_sentence_seeks_to_it(page: Any, cues: list[VttCue]) 
 
 def _story_starts(page: Any) -> list[str]:
     starts: list[str] = page.evaluate(
-        "Array.from(document.querySelectorAll('section.story'),"
-        " s => s.querySelector('.s').id)"
+        "Array.from(document.querySelectorAll('section.story'), s => s.querySelector('.s').id)"
     )
     return starts
 

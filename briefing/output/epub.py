@@ -146,8 +146,9 @@ def _package(
 def _container() -> bytes:
     root = etree.Element(f"{{{CONTAINER}}}container", nsmap={None: CONTAINER}, version="1.0")
     rootfiles = etree.SubElement(root, f"{{{CONTAINER}}}rootfiles")
-    etree.SubElement(rootfiles, f"{{{CONTAINER}}}rootfile", **{
-        "full-path": "EPUB/package.opf", "media-type": "application/oebps-package+xml"})  # fmt: skip
+    rootfile = etree.SubElement(rootfiles, f"{{{CONTAINER}}}rootfile")
+    rootfile.set("full-path", "EPUB/package.opf")
+    rootfile.set("media-type", "application/oebps-package+xml")
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="utf-8")
     return data
 

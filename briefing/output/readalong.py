@@ -143,7 +143,9 @@ def build_readalong(
             else voices.setdefault(line.utterance.voice.id, len(voices) + 1)
         )
         paragraphs = stories[line.story].article.paragraphs
-        quoted = 0 <= segment.paragraph < len(paragraphs) and paragraphs[segment.paragraph].blockquote
+        quoted = (
+            0 <= segment.paragraph < len(paragraphs) and paragraphs[segment.paragraph].blockquote
+        )
         _place(built[line.story], segment.paragraph, quoted, line.segment, sentence,
                line.speaker, voice)  # fmt: skip
     return ReadAlong(
@@ -190,7 +192,11 @@ def _story_text(
 ) -> StoryText:
     chapter = chapters[index] if index < len(chapters) else None
     blocks = tuple(
-        Block(tuple(Run(tuple(r.sentences), r.speaker, r.voice) for r in b.runs), b.blockquote, b.frame)
+        Block(
+            tuple(Run(tuple(r.sentences), r.speaker, r.voice) for r in b.runs),
+            b.blockquote,
+            b.frame,
+        )
         for b in built.blocks
     )
     sentences = [*built.heading, *(s for block in blocks for s in _block_sentences(block))]
