@@ -129,3 +129,17 @@ def test_chapter_times_are_shown_as_clock_times() -> None:
     assert [clock(s) for s in (0, 59.4, 61, 3599.6, 3725)] == [
         "0:00", "0:59", "1:01", "1:00:00", "1:02:05",
     ]  # fmt: skip
+
+
+def test_a_spoken_transition_ends_the_story_before_it(tmp_path: Path) -> None:
+    second = tmp_path / "second.txt"
+    second.write_text("Market Hall Reopens\n\nThe market hall reopened on Monday.\n")
+    _render(tmp_path, str(second), "--transition", "spoken", "--no-intro", "--no-outro",
+            "-o", str(tmp_path / "b.mp3"), "--page", str(tmp_path / "b.html"))  # fmt: skip
+    page = lxml.html.fromstring((tmp_path / "b.html").read_bytes())
+    stories = page.xpath("//section[@class='story']")
+    assert len(stories) == 2
+    assert [p.text_content() for p in stories[0].xpath("p[@class='frame']")] == ["Next story."]
+    assert stories[1].xpath("p[@class='frame']") == []
+    assert page.xpath("//*[@id='transcript']/p") == []
+    assert len(_by_class(page, "s")) == len(read_vtt(tmp_path / "b.vtt"))

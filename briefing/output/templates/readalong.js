@@ -89,8 +89,14 @@
     if (first) { seekTo(sentences.indexOf(first)); }
   }
 
+  // play() is refused until the audio can play (or the browser allows it); nothing to report.
+  function play() {
+    var started = audio.play();
+    if (started && started.catch) { started.catch(function () {}); }
+  }
+
   function toggle() {
-    if (audio.paused) { audio.play(); } else { audio.pause(); }
+    if (audio.paused) { play(); } else { audio.pause(); }
   }
 
   audio.addEventListener("play", tick);
@@ -98,9 +104,9 @@
   audio.addEventListener("seeked", sync);
 
   sentences.forEach(function (el, i) {
-    el.addEventListener("click", function () { seekTo(i); audio.play(); });
+    el.addEventListener("click", function () { seekTo(i); play(); });
     el.addEventListener("keydown", function (e) {
-      if (e.key === "Enter") { e.preventDefault(); seekTo(i); audio.play(); }
+      if (e.key === "Enter") { e.preventDefault(); seekTo(i); play(); }
     });
   });
 
