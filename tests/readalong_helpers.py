@@ -29,6 +29,7 @@ EPUBCHECK_JAR = os.environ.get("BRIEFING_EPUBCHECK_JAR", "/usr/share/java/epubch
 AXE_JS = os.environ.get(
     "BRIEFING_AXE_JS", str(REPO / ".ci" / "npm" / "node_modules" / "axe-core" / "axe.min.js")
 )
+ENGINE = os.environ.get("BRIEFING_READALONG_ENGINE", "fake")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -63,10 +64,11 @@ class Rendered:
 
 
 def render_examples(folder: Path) -> Rendered:
-    """The issue's command on the project's own examples, with the fake engine (quick)."""
+    """The issue's command on the project's own examples, with the fake engine (quick) or the
+    one BRIEFING_READALONG_ENGINE names (pyttsx3: the real voices)."""
     out = Rendered(folder, folder / "b.mp3", folder / "b.html", folder / "b.epub", folder / "b.vtt")
     args = ["render", *map(str, EXAMPLES), "-o", str(out.audio), "--page", str(out.page),
-            "--epub", str(out.epub), "--transcript", str(out.vtt), "--engine", "fake",
+            "--epub", str(out.epub), "--transcript", str(out.vtt), "--engine", ENGINE,
             "--cache-dir", str(folder / "cache"), "--date", "2026-03-02", "-q"]  # fmt: skip
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
