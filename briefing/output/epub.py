@@ -10,6 +10,7 @@ briefing's date.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import uuid
 import zipfile
 from pathlib import Path
@@ -77,7 +78,7 @@ def write_epub(
             _add(book, f"EPUB/{STYLESHEET}", style, when)
             for name, data in documents:
                 _add(book, f"EPUB/{name}", data, when)
-            _add(book, f"EPUB/{audio_name}", audio.read_bytes(), when, zipfile.ZIP_STORED)
+            _add_file(book, f"EPUB/{audio_name}", audio, when)
     except OSError as e:
         raise EncodeError(f"{path}: cannot write the EPUB: {e.strerror or e}") from e
 
@@ -169,6 +170,17 @@ def _date(tags: Tags) -> dt.date:
 def _zip_time(tags: Tags) -> tuple[int, int, int, int, int, int]:
     when = max(_date(tags), dt.date(1980, 1, 1))  # zip times start in 1980
     return (when.year, when.month, when.day, 0, 0, 0)
+
+
+def _add_file(
+    book: zipfile.ZipFile, name: str, source: Path, when: tuple[int, int, int, int, int, int]
+) -> None:
+    """Copy a file in as it is (stored: MP3 does not deflate), streamed, not read whole."""
+    info = zipfile.ZipInfo(name, date_time=when)
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    with source.open("rb") as data, book.open(info, "w") as entry:
+        shutil.copyfileobj(data, entry, 1 << 20)
 
 
 def _add(
