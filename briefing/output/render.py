@@ -95,7 +95,8 @@ def render(
         # no format holds the briefing's audio in memory.
         clips = cache or ClipCache(Path(stack.enter_context(_temporary_directory())))
         store = SectionCache(cache.directory) if cache is not None else None
-        keyed = render_keyed(plan, options, engine, clips, store, SAMPLE_RATE, GAIN_STEP_DB,
+        rate = options.sample_rate or SAMPLE_RATE
+        keyed = render_keyed(plan, options, engine, clips, store, rate, GAIN_STEP_DB,
                              progress, stats, sections)  # fmt: skip
         if keyed is not None:
             briefing, duration = keyed.timing, keyed.duration
@@ -143,7 +144,8 @@ def _render_key(plan: Sequence[PlanItem], options: RenderOptions, engine: str) -
         extension=options.output.suffix,
         loudness=options.loudness,
         tags=options.tags,
-        sample_rate=SAMPLE_RATE,
+        sample_rate=options.sample_rate or SAMPLE_RATE,
+        encoder=(options.bitrate_kbps, options.channels, options.true_peak_dbtp),
     )
 
 

@@ -64,11 +64,12 @@ def render_pcm(
         progress("encoding", 0, 1)
     # Drop each full-length copy as soon as the next exists: the clips once stitched, the
     # stitched PCM once normalized (peak memory is about two copies of the briefing's PCM).
-    stitched = stitch(level_voices(timeline))
+    stitched = stitch(level_voices(timeline), options.sample_rate or 22050)
     del timeline
-    briefing, report = normalize(stitched, options.loudness)
+    briefing, report = normalize(stitched, options.loudness, options.true_peak_dbtp)
     del stitched
-    write_audio(briefing, options.output, options.tags, jobs=options.jobs or 2)
+    write_audio(briefing, options.output, options.tags, jobs=options.jobs or 2,
+                bitrate_kbps=options.bitrate_kbps, channels=options.channels)  # fmt: skip
     if progress:
         progress("encoding", 1, 1)
     return dataclasses.replace(briefing, pcm=b""), briefing.duration, report
