@@ -1,7 +1,8 @@
 """The feed: RSS 2.0 with the itunes, podcast (Podcasting 2.0) and content namespaces.
 
 feedgen (with its podcast extension) writes RSS and the itunes tags; the Podcasting 2.0 tags it
-lacks (podcast:transcript, podcast:chapters, podcast:guid) and Apple's current true/false
+lacks (podcast:transcript, podcast:chapters, podcast:guid, Podlove Simple Chapters inline for
+clients that read chapters only from the feed) and Apple's current true/false
 itunes:explicit come from a small feedgen extension below. Episodes are kept in
 `episodes.json` beside the feed, so the feed is rebuilt whole from it on every publish.
 """
@@ -26,8 +27,11 @@ from briefing.atomic import write_bytes_atomic
 from briefing.errors import ConfigError
 from briefing.publish.channel import Channel
 
-PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+PODCAST_NS = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
+"""The Podcasting 2.0 namespace in its first, GitHub form, which the spec still accepts: gPodder's
+podcastparser knows only this one, AntennaPod and the Podcast Index read both."""
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PSC_NS = "http://podlove.org/simple-chapters"
 MANIFEST = "episodes.json"
 FEED = "feed.xml"
 
@@ -51,6 +55,8 @@ class Episode:
     transcript_json: str
     chapters: str
     image: str
+    marks: tuple[tuple[float, str], ...] = ()
+    """Chapter starts (seconds) and titles, for Podlove Simple Chapters in the feed itself."""
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -65,7 +71,11 @@ def read_episodes(directory: Path) -> list[Episode]:
         return []
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
-        episodes = [Episode(**{**row, "stories": tuple(row["stories"])}) for row in rows]
+        episodes = [
+            Episode(**{**row, "stories": tuple(row["stories"]),
+                       "marks": tuple((float(t), str(n)) for t, n in row.get("marks", ()))})
+            for row in rows
+        ]  # fmt: skip
     except (OSError, ValueError, TypeError, KeyError) as e:
         raise ConfigError(f"{path}: unreadable episode list ({e})",
                           hint="restore it, or publish into a new --feed-dir") from e  # fmt: skip
@@ -118,8 +128,9 @@ def feed_xml(channel: Channel, episodes: list[Episode], base_url: str, image: st
         fe.podcast.itunes_duration(str(episode.duration))
         fe.podcast.itunes_image(url(episode.image))
         fe.podcastindex.setup(explicit=channel.explicit, language=channel.language, transcripts=(
-            (url(episode.vtt), "text/vtt"), (url(episode.transcript_json), "application/json"),
-        ), chapters=url(episode.chapters))  # fmt: skip
+            # VTT last: a client that keeps one transcript (podcastparser) keeps the captions.
+            (url(episode.transcript_json), "application/json"), (url(episode.vtt), "text/vtt"),
+        ), chapters=url(episode.chapters), marks=episode.marks)  # fmt: skip
     return bytes(fg.rss_str(pretty=True))
 
 
@@ -141,8 +152,9 @@ def _html(episode: Episode) -> str:
     return f"<p>In this episode:</p><ul>{items}</ul>"
 
 
-def _when(episode: Episode) -> tuple[datetime, str]:
-    return email.utils.parsedate_to_datetime(episode.published), episode.guid
+def _when(episode: Episode) -> datetime:
+    # Sorting is stable: episodes published within the same second keep the list's order.
+    return email.utils.parsedate_to_datetime(episode.published)
 
 
 def content_name(data_hash: str, suffix: str) -> str:
@@ -170,7 +182,7 @@ class _PodcastFeed(BaseExtension):  # type: ignore[misc]
         self.explicit, self.guid = explicit, guid
 
     def extend_ns(self) -> dict[str, str]:
-        return {"podcast": PODCAST_NS}
+        return {"podcast": PODCAST_NS, "psc": PSC_NS}
 
     def extend_rss(self, rss: Any) -> Any:
         channel = rss.find("channel")
@@ -187,11 +199,12 @@ class _PodcastEntry(BaseEntryExtension):  # type: ignore[misc]
         self.language = ""
         self.transcripts: tuple[tuple[str, str], ...] = ()
         self.chapters = ""
+        self.marks: tuple[tuple[float, str], ...] = ()
 
     def setup(self, *, explicit: bool, language: str, transcripts: tuple[tuple[str, str], ...],
-              chapters: str) -> None:  # fmt: skip
+              chapters: str, marks: tuple[tuple[float, str], ...]) -> None:  # fmt: skip
         self.explicit, self.language = explicit, language
-        self.transcripts, self.chapters = transcripts, chapters
+        self.transcripts, self.chapters, self.marks = transcripts, chapters, marks
 
     def extend_rss(self, item: Any) -> Any:
         etree.SubElement(item, f"{{{ITUNES_NS}}}explicit").text = _bool(self.explicit)
@@ -202,7 +215,18 @@ class _PodcastEntry(BaseEntryExtension):  # type: ignore[misc]
             etree.SubElement(item, f"{{{PODCAST_NS}}}transcript", attrs)
         etree.SubElement(item, f"{{{PODCAST_NS}}}chapters",
                          {"url": self.chapters, "type": "application/json+chapters"})  # fmt: skip
+        if self.marks:  # the same chapters inline, for clients that read only the feed (gPodder)
+            listing = etree.SubElement(item, f"{{{PSC_NS}}}chapters", {"version": "1.2"})
+            for start, title in self.marks:
+                etree.SubElement(listing, f"{{{PSC_NS}}}chapter",
+                                 {"start": _npt(start), "title": title})  # fmt: skip
         return item
+
+
+def _npt(seconds: float) -> str:
+    """Normal Play Time, HH:MM:SS.mmm, as Podlove Simple Chapters writes a start."""
+    ms = round(seconds * 1000)
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
 def _bool(value: bool) -> str:

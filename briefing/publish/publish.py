@@ -173,12 +173,19 @@ def publish(
         transcript_json=names[words],
         chapters=names[chapters],
         image=image,
+        marks=_marks(directory / names[chapters]),
     )
     everything = [*episodes, episode]
     kept = everything[-options.keep :] if options.keep else everything
     write_feed(directory, options.channel, kept, options.base_url, image)
     removed = _remove_unlisted(directory, everything, kept)
     return PublishResult(episode, True, directory / FEED, len(kept), removed)
+
+
+def _marks(chapters_file: Path) -> tuple[tuple[float, str], ...]:
+    """Chapter starts and titles from the Podcasting 2.0 chapters file the render wrote."""
+    document = json.loads(chapters_file.read_text(encoding="utf-8"))
+    return tuple((float(c["startTime"]), str(c["title"])) for c in document["chapters"])
 
 
 def _place_cover(directory: Path, cover: Cover) -> str:
