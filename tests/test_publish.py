@@ -103,8 +103,8 @@ def test_feedparser_and_apple_required_tags(published: tuple[Path, str]) -> None
     for path in ("title", "description", "language", "link", "itunes:author",
                  "itunes:owner/itunes:email", "podcast:guid"):  # fmt: skip
         assert (channel.findtext(path, namespaces=NS) or "").strip(), path
-    assert channel.find("itunes:image", NS).get("href").endswith(".png")  # type: ignore[union-attr]
-    assert channel.find("itunes:category", NS).get("text") == "News"  # type: ignore[union-attr]
+    assert channel.find("itunes:image", NS).get("href").endswith(".png")
+    assert channel.find("itunes:category", NS).get("text") == "News"
     assert channel.findtext("itunes:explicit", namespaces=NS) in ("true", "false")
     for item in channel.findall("item"):
         for path in ("title", "guid", "pubDate", "description", "itunes:duration",
@@ -112,7 +112,7 @@ def test_feedparser_and_apple_required_tags(published: tuple[Path, str]) -> None
             assert (item.findtext(path, namespaces=NS) or "").strip(), path
         enclosure = item.find("enclosure")
         assert enclosure is not None and int(enclosure.get("length", "0")) > 0
-        types = sorted(t.get("type") for t in item.findall("podcast:transcript", NS))  # type: ignore[type-var]
+        types = sorted(t.get("type") for t in item.findall("podcast:transcript", NS))
         assert types == ["application/json", "text/vtt"]
         chapters = item.find("podcast:chapters", NS)
         assert chapters is not None and chapters.get("type") == "application/json+chapters"
@@ -148,7 +148,7 @@ def test_enclosure_fetched_by_head_and_byte_ranges(published: tuple[Path, str]) 
     fetched.write_bytes(b"".join(parts))
     assert fetched.read_bytes() == (site / enclosure["url"][len(base) :]).read_bytes()
     audio = mutagen.mp3.MP3(fetched)
-    assert audio.info.sample_rate == 44100
+    assert audio.info is not None and audio.info.sample_rate == 44100
     assert audio.tags is not None
     (picture,) = audio.tags.getall("APIC")
     assert picture.data == COVER.read_bytes() and picture.mime == "image/png"
