@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefing.errors import EncodeError
+from briefing.errors import ConfigError
 from briefing.model import Cover
 from briefing.output.options import Progress, RenderOptions
 from briefing.publish.channel import Channel
@@ -146,7 +146,7 @@ def publish(
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise EncodeError(f"{directory}: cannot create feed directory: {e.strerror or e}") from e
+        raise ConfigError(f"{directory}: cannot create feed directory: {e.strerror or e}") from e
     image = _place_cover(directory, options.cover)
     with tempfile.TemporaryDirectory(dir=directory, prefix=PARTIAL_PREFIX) as tmp:
         work = Path(tmp)
