@@ -23,14 +23,7 @@ from briefing.cast.config import parse_pause_overrides
 from briefing.errors import BriefingError, ConfigError
 from briefing.model import Cover, Tags
 from briefing.output.timeline import Structure, Transition
-from briefing.pipeline import (
-    ScriptOptions,
-    build_script,
-    check_outputs,
-    is_script_file,
-    load_config,
-    read_script_file,
-)
+from briefing.pipeline import ScriptOptions, build_script, check_outputs, load_config, script_from
 from briefing.sources import IngestOptions
 
 if TYPE_CHECKING:
@@ -235,10 +228,7 @@ def render_command(
         config = load_config(script_options)
         # A synthesis worker starts while the articles are read (unused if nothing changed).
         prestart_worker(engine)
-        if is_script_file(articles):
-            script = read_script_file(Path(articles[0]), script_options, config)
-        else:
-            script = build_script(articles, script_options, config)
+        script = script_from(articles, script_options, config)
         with progress_bar(quiet) as progress:
             return render(script, options, engine, progress)
 
@@ -274,37 +264,21 @@ def publish_command(
     engine: EngineOpt = "pyttsx3",
 ) -> None:
     """Render articles (or an edited script JSON) as a new episode of a podcast feed."""
-    from briefing.output.options import RenderOptions
-    from briefing.output.profiles import apply_profile, get_profile
     from briefing.progress import progress_bar
     from briefing.publish.publish import prepare, publish
 
     def run() -> str:
-        when = _parse_date(date) or dt.date.today()
-        render = RenderOptions(
-            output=feed_dir / "episode.mp3",
-            jobs=jobs,
-            cache_dir=cache_dir,
-            use_cache=not no_cache,
-            tags=Tags(title="", date=when.isoformat()),
-        )
-        render = apply_profile(render, get_profile(profile))
         script_options = _script_options(cast, None, False, None, 20.0, lexicon, 4, engine)
         script_options = replace(script_options, cache_dir=cache_dir, use_cache=not no_cache)
-        options = prepare(feed_dir, base_url, channel, cover, render, keep, title)
-        structure = Structure(title=options.channel.title, date=when)
-        options = replace(options, render=replace(options.render, structure=structure))
-        config = load_config(script_options)
-        if is_script_file(articles):
-            script = read_script_file(Path(articles[0]), script_options, config)
-        else:
-            script = build_script(articles, script_options, config)
+        options = prepare(feed_dir, base_url, channel, cover, profile=profile, keep=keep,
+                          date=_parse_date(date) or dt.date.today(), title=title, jobs=jobs,
+                          cache_dir=cache_dir, use_cache=not no_cache)  # fmt: skip
+        script = script_from(articles, script_options, load_config(script_options))
         with progress_bar(quiet) as progress:
             done = publish(script, options, engine, progress)
-        verb = "added" if done.added else "already in the feed:"
         gone = f", removed {len(done.removed)} old files" if done.removed else ""
-        return f"{verb} {done.episode.title} ({done.episode.audio}); {done.feed}: " \
-               f"{done.episodes} episodes{gone}"  # fmt: skip
+        verb = "added" if done.added else "already in the feed:"
+        return f"{verb} {done.episode.title}; {done.feed}: {done.episodes} episodes{gone}"
 
     message = _guard(run)
     if not quiet:

@@ -142,6 +142,13 @@ def _segment(
     )
 
 
+def script_from(sources: Sequence[str], options: ScriptOptions, config: CastConfig) -> Script:
+    """The script of the sources: one script JSON file read as it is, else built from articles."""
+    if is_script_file(sources):
+        return read_script_file(Path(sources[0]), options, config)
+    return build_script(sources, options, config)
+
+
 def is_script_file(sources: Sequence[str]) -> bool:
     """Whether the sources are one script JSON file (`script --format json`, maybe edited)."""
     return len(sources) == 1 and sources[0].lower().endswith(".json") and Path(sources[0]).is_file()

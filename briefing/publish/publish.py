@@ -10,6 +10,7 @@ failed publish leaves the feed, and every file it names, as they were.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import email.utils
 import hashlib
 import json
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing.errors import ConfigError
-from briefing.model import Cover
+from briefing.model import Cover, Tags
 from briefing.output.options import Progress, RenderOptions
 from briefing.publish.channel import Channel
 from briefing.publish.feed import (
@@ -63,15 +64,21 @@ def prepare(
     base_url: str,
     channel_file: Path,
     cover_file: Path | None,
-    render: RenderOptions,
+    *,
+    profile: str,
+    date: dt.date,
     keep: int | None = None,
     title: str | None = None,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
 ) -> PublishOptions:
-    """Check the channel, the cover, the URL and the feed directory, before any synthesis."""
+    """Check the channel, cover, URL, profile and feed directory, before any synthesis."""
     from urllib.parse import urlparse
 
     from briefing.audio.cover import load_cover
-    from briefing.errors import ConfigError
+    from briefing.output.profiles import apply_profile, get_profile
+    from briefing.output.timeline import Structure
     from briefing.publish.channel import load_channel
 
     channel = load_channel(channel_file)
@@ -85,13 +92,21 @@ def prepare(
         )
     if feed_dir.exists():
         read_episodes(feed_dir)  # an unreadable episode list fails now, not after the render
-    tags = replace(render.tags, artist=channel.author, album=channel.title, genre="Podcast")
+    tags = Tags(title="", artist=channel.author, album=channel.title, date=date.isoformat())
+    render = RenderOptions(
+        output=feed_dir / "episode.mp3",  # replaced by a path in the render's own directory
+        jobs=jobs,
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+        structure=Structure(title=channel.title, date=date),
+        tags=tags,
+    )
     return PublishOptions(
         feed_dir=feed_dir,
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         channel=channel,
         cover=load_cover(image),
-        render=replace(render, tags=tags),
+        render=apply_profile(render, get_profile(profile)),
         keep=keep,
         title=title,
     )
@@ -147,7 +162,6 @@ def publish(
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise ConfigError(f"{directory}: cannot create feed directory: {e.strerror or e}") from e
-    image = _place_cover(directory, options.cover)
     with tempfile.TemporaryDirectory(dir=directory, prefix=PARTIAL_PREFIX) as tmp:
         work = Path(tmp)
         suffixes = (".mp3", ".vtt", ".json", ".chapters.json")
@@ -160,6 +174,7 @@ def publish(
         names = {path: content_name(digest, s) for path, s in zip(paths, suffixes, strict=True)}
         for path, name in names.items():
             path.replace(directory / name)
+    image = _place_cover(directory, options.cover)
     episode = Episode(
         guid=guid,
         title=options.render.tags.title,
