@@ -272,3 +272,23 @@ def test_bad_base_url_and_missing_cover(tmp_path: Path) -> None:
     args[args.index(str(CHANNEL))] = str(bare)
     result = runner.invoke(app, [*args, "--base-url", "http://127.0.0.1:8000/"])
     assert result.exit_code == 2 and "no cover art" in result.stderr
+
+
+def test_publish_an_edited_script(tmp_path: Path) -> None:
+    script = runner.invoke(app, ["script", *FIRST, "--format", "json", "--engine", "fake"])
+    assert script.exit_code == 0, script.stderr
+    document = json.loads(script.stdout)
+    document["stories"][0]["title"] = "Harbor Bridge: the Edited Cut"
+    edited = tmp_path.parent / "edited.json"
+    edited.write_text(json.dumps(document))
+    base = "http://127.0.0.1:8000/"
+    _publish(tmp_path, base, [str(edited)])
+    (episode,) = _parse(tmp_path, base)["episodes"]
+    assert episode["title"] == "Harbor Bridge: the Edited Cut"
+    assert len(episode["enclosures"]) == 1 and episode["total_time"] > 10
+
+
+def test_publish_has_help() -> None:
+    result = runner.invoke(app, ["publish", "--help"])
+    assert result.exit_code == 0
+    assert "--feed-dir" in result.stdout and "--keep" in result.stdout
