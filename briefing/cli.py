@@ -294,9 +294,17 @@ def cache_clear(cache_dir: Annotated[Path | None, typer.Option("--cache-dir")] =
     from briefing.script.cache import ScriptCache
     from briefing.speech.clip_cache import ClipCache
 
-    removed = _guard(lambda: ClipCache(cache_dir).clear())
-    scripts = _guard(lambda: ScriptCache(cache_dir).clear())
+    clips = ClipCache(cache_dir)
+    removed, clips_left = _guard(clips.clear)
+    scripts, scripts_left = _guard(lambda: ScriptCache(cache_dir).clear())
+    left = clips_left + scripts_left
+    if left and not removed + scripts:
+        _fail(f"error: cannot clear the cache in {clips.directory}: "
+              f"none of its {left} entries could be removed (permission denied?)", 1)  # fmt: skip
     typer.echo(f"removed {removed} cached clips and {scripts} cached article scripts")
+    if left:
+        typer.echo(f"warning: {left} cache entries in {clips.directory} could not be removed",
+                   err=True)  # fmt: skip
 
 
 def _script_options(

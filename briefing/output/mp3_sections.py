@@ -39,10 +39,10 @@ from briefing.audio.mp3 import (
     info_frame,
 )
 from briefing.model import Briefing, Chapter, ChapterStart, Cue, Pause, TimelineItem
-from briefing.storage import write_entry
+from briefing.storage import read_entry, write_entry
 
 R = TypeVar("R")
-_FORMAT = b"BRS2"
+_FORMAT = b"BRS3"
 _HEADER = struct.Struct("<4sIIf")  # magic, frames, samples, peak (linear)
 SPLIT_MIN_MS = 600
 """Pauses at least this long are cut: paragraphs (700 ms), headlines and stories by default.
@@ -117,17 +117,15 @@ class SectionCache:
         return self.directory / key[:2] / f"{key}.sec"
 
     def get(self, key: str) -> Section | None:
-        """The cached section, or None (a truncated or foreign entry is ignored)."""
-        try:
-            data = self._path(key).read_bytes()
-        except OSError:
+        """The cached section, or None (a damaged entry is deleted, a foreign one ignored)."""
+        found = read_entry(self._path(key), _HEADER.size)
+        if found is None:
             return None
-        if len(data) < _HEADER.size:
-            return None
-        magic, frames, samples, peak = _HEADER.unpack_from(data)
+        header, mp3 = found
+        magic, frames, samples, peak = _HEADER.unpack(header)
         if magic != _FORMAT:
             return None
-        return Section(data[_HEADER.size :], frames, samples, peak)
+        return Section(mp3, frames, samples, peak)
 
     def has(self, key: str) -> bool:
         """Whether an entry exists (`get` still checks it)."""
