@@ -207,7 +207,7 @@ def render_command(
             cast, source_format, keep_all, max_items, max_size, lexicon, min_quote_words, engine
         )
         script_options = replace(script_options, cache_dir=cache_dir, use_cache=not no_cache)
-        check_outputs(options)
+        check_outputs(options, articles)
         config = load_config(script_options)
         # A synthesis worker starts while the articles are read (unused if nothing changed).
         prestart_worker(engine)

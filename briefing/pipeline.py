@@ -6,6 +6,7 @@ options and the code are unchanged (`briefing.script.cache`). Nothing here print
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from briefing.cast.assign import Script, assign_voices
 from briefing.cast.config import CastConfig, load_cast_config, validate_voices
+from briefing.errors import ConfigError, InputError
 from briefing.model import Article, Gender, Segment, SegmentKind, Story
 from briefing.script.cache import ScriptCache, document_key
 from briefing.script.lexicon import Lexicon, load_lexicon
@@ -24,6 +26,7 @@ from briefing.sources import (
     parse_document,
     read_documents,
 )
+from briefing.sources.read import directory_files, is_url
 from briefing.speech.engines import check_engine, close_matches, voice_exists
 
 if TYPE_CHECKING:
@@ -141,11 +144,48 @@ def _segment(
     )
 
 
-def check_outputs(options: RenderOptions) -> None:
-    """Fail before synthesis on an output or transcript path that cannot be written."""
+def check_outputs(options: RenderOptions, sources: Sequence[str] = ()) -> None:
+    """Fail before synthesis on an output path that cannot be written, that names an input
+    (it would be destroyed) or that names another output (one would be lost)."""
     from briefing.audio.encode import check_output
     from briefing.output.transcript import check_transcript_path
 
     check_output(options.output)
-    for path in (*options.transcripts, *([options.chapters] if options.chapters else [])):
+    named = [("-o", options.output)] + [("--transcript", path) for path in options.transcripts]
+    if options.chapters:
+        named.append(("--chapters", options.chapters))
+    for _, path in named[1:]:
         check_transcript_path(path)
+    inputs = _input_files(sources)
+    seen: dict[str, str] = {}
+    for option, path in named:
+        identity = _identity(path)
+        if identity in seen:
+            raise ConfigError(f"{path}: named twice as an output ({seen[identity]} and {option})")
+        seen[identity] = option
+        if identity in inputs:
+            raise ConfigError(f"{path}: {option} names an input article; it would be overwritten")
+
+
+def _identity(path: Path) -> str:
+    """What two names of one file share: device and inode when it exists, else its real path."""
+    try:
+        found = path.stat()
+        return f"{found.st_dev}:{found.st_ino}"
+    except OSError:
+        return str(path.resolve())
+
+
+def _input_files(sources: Sequence[str]) -> set[str]:
+    """The identities of the local files the sources read (directories: the files inside)."""
+    found: set[str] = set()
+    for source in sources:
+        if source == "-" or is_url(source):
+            continue
+        path = Path(source)
+        if path.is_dir():
+            with contextlib.suppress(InputError):
+                found.update(_identity(p) for p, _ in directory_files(path, source))
+        elif path.exists():
+            found.add(_identity(path))
+    return found

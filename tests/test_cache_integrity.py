@@ -15,7 +15,6 @@ from briefing.output.render import RenderResult, render
 from briefing.output.timeline import Structure
 from briefing.pipeline import ScriptOptions, build_script
 from briefing.script.cache import ScriptCache
-from briefing.storage import read_entry, write_entry
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "examples").glob("*.txt"))[:2]
@@ -78,6 +77,8 @@ def test_clips_with_random_audio_behind_a_good_header_are_synthesized_again(
         _randomize_body(path, 16)
     _render(sources, tmp_path / "again.mp3", cache)
     assert (tmp_path / "again.mp3").read_bytes() == cold
+    from briefing.storage import read_entry
+
     # Each damaged clip was deleted and made again: the entries read back whole now.
     assert all(read_entry(path, 16) is not None for path in clips)
 
@@ -105,6 +106,8 @@ def test_a_damaged_script_entry_is_rebuilt(tmp_path: Path) -> None:
 
 
 def test_entries_round_trip_and_any_flipped_byte_is_a_miss(tmp_path: Path) -> None:
+    from briefing.storage import read_entry, write_entry
+
     path = tmp_path / "e.bin"
     assert write_entry(path, b"head", b"body" * 100)
     assert read_entry(path, 4) == (b"head", b"body" * 100)
