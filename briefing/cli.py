@@ -1,16 +1,19 @@
 """Command-line interface: the only module that imports typer and rich.
 
 Exit codes: 0 success; 1 runtime failure; 2 bad usage, input or configuration; 3 a required engine
-or encoder is missing; 130 interrupted. Errors are one line on stderr; BRIEFING_DEBUG=1 adds the
+or encoder is missing; 130 interrupted (Ctrl-C, SIGINT), 143 terminated (SIGTERM), 129 hung up
+(SIGHUP): all three clean up alike. Errors are one line on stderr; BRIEFING_DEBUG=1 adds the
 traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import signal
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -41,6 +44,34 @@ app.add_typer(cache_app, name="cache")
 
 T = TypeVar("T")
 INTERRUPTED = 130
+_STOP_SIGNALS = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, so it unwinds exactly as Ctrl-C does:
+    part files and temporary clip directories removed, workers stopped, old outputs kept."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stop_signals_interrupt() -> Iterator[None]:
+    """Handle SIGTERM and SIGHUP like SIGINT while `action` runs (main thread only)."""
+    previous = {}
+    with contextlib.suppress(ValueError):  # not the main thread: leave the handlers alone
+        for signum in _STOP_SIGNALS:
+            previous[signum] = signal.signal(signum, _stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 class ScriptFormat(StrEnum):
@@ -338,10 +369,14 @@ def _parse_date(value: str | None) -> dt.date | None:
 def _guard(action: Callable[[], T]) -> T:
     """Run `action`, turning every failure into one line on stderr and an exit code."""
     try:
-        return action()
+        with _stop_signals_interrupt():
+            return action()
     except BriefingError as error:
         hint = f" (hint: {error.hint})" if error.hint else ""
         _fail(f"error: {error.message}{hint}", error.exit_code)
+    except _Stopped as stopped:
+        name = signal.Signals(stopped.signum).name
+        _fail(f"{_STOP_SIGNALS[stopped.signum]} ({name})", 128 + stopped.signum)
     except KeyboardInterrupt:
         _fail("interrupted", INTERRUPTED)
     except Exception as error:  # a bug: still one line, with the way to see more
