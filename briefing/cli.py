@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import signal
 import traceback
@@ -122,6 +123,22 @@ CacheDirOpt = Annotated[
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the caches.")]
 
 
+class _WarningLines(logging.Handler):
+    """The package's warnings (`logging.getLogger("briefing")`) as one line each on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo("warning: " + " ".join(record.getMessage().split()), err=True)
+
+
+def _show_warnings(quiet: bool) -> None:
+    """Print the package's warnings from here on, unless `quiet` (errors only)."""
+    logger = logging.getLogger("briefing")
+    logger.propagate = False
+    if not any(isinstance(h, _WarningLines) for h in logger.handlers):
+        logger.addHandler(_WarningLines())
+    logger.setLevel(logging.ERROR if quiet else logging.WARNING)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"briefing {__version__}")
@@ -205,6 +222,8 @@ def render_command(
     from briefing.progress import progress_bar
     from briefing.speech.engines.worker import discard_spare_workers, prestart_worker
 
+    _show_warnings(quiet)
+
     def run() -> RenderResult:
         when = _parse_date(date)
         structure = Structure(
@@ -278,6 +297,7 @@ def script_command(
         cast, source_format, keep_all, max_items, max_size, lexicon, min_quote_words, engine
     )
     options = replace(options, cache_dir=cache_dir, use_cache=not no_cache)
+    _show_warnings(quiet=False)
     script = _guard(lambda: build_script(articles, options))
     typer.echo(script_json(script) if output_format is ScriptFormat.JSON else script_text(script))
 

@@ -117,6 +117,14 @@ class ClipCache:
         if self._bytes > self.max_bytes:
             self._bytes = self._evict(int(self.max_bytes * 0.9))
 
+    def writable(self) -> bool:
+        """Whether entries can be written here (not read-only, not full): a probe entry."""
+        probe = self._clips / f".probe-{os.getpid()}"
+        if not write_entry(probe, b"probe"):
+            return False
+        drop_entry(probe)
+        return True
+
     def has(self, key: str) -> bool:
         """Whether a complete entry for `key` is present (its header is checked, not its PCM)."""
         path = self._path(key)
