@@ -27,7 +27,13 @@ from briefing.cast.config import parse_pause_overrides
 from briefing.errors import BriefingError, ConfigError
 from briefing.model import Tags
 from briefing.output.timeline import Structure, Transition
-from briefing.pipeline import ScriptOptions, build_script, check_outputs, load_config
+from briefing.pipeline import (
+    ScriptOptions,
+    build_script,
+    check_outputs,
+    check_readable,
+    load_config,
+)
 from briefing.sources import IngestOptions
 
 if TYPE_CHECKING:
@@ -262,6 +268,7 @@ def render_command(
         # A synthesis worker starts while the articles are read (unused if nothing changed).
         prestart_worker(engine)
         script = build_script(articles, script_options, config)
+        check_readable(script, title)
         with progress_bar(quiet) as progress:
             return render(script, options, engine, progress)
 

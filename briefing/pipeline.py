@@ -144,6 +144,27 @@ def _segment(
     )
 
 
+def check_readable(script: Script, title: str = "") -> None:
+    """InputError, before any synthesis, for text in a script the English voices cannot read."""
+    from briefing.script.writing import foreign_script
+
+    if title and (found := foreign_script(title)) is not None:
+        raise InputError(f"--title is written in {found} script, {_UNREADABLE}")
+    for story in script.stories:
+        for segment in story.segments:
+            found = foreign_script(segment.text)
+            if found is None:
+                continue
+            where = "headline" if segment.paragraph < 0 else f"paragraph {segment.paragraph + 1}"
+            raise InputError(
+                f"{story.article.source}: {where} is written in {found} script, {_UNREADABLE}",
+                hint="briefing reads English; remove or translate that text",
+            )
+
+
+_UNREADABLE = "which the English voices cannot read"
+
+
 def check_outputs(options: RenderOptions, sources: Sequence[str] = ()) -> None:
     """Fail before synthesis on an output path that cannot be written, that names an input
     (it would be destroyed) or that names another output (one would be lost)."""
