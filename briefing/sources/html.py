@@ -15,6 +15,7 @@ _SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
 _LISTING_TITLE = re.compile(r"^(?:index of|directory listing for)\s+/", re.IGNORECASE)
 _LISTING_LINKS = 5
 _LISTING_SHARE = 0.8
+_PROFILE_LIKE = re.compile(r"@|://|\bwww\.|\.(?:com|net|org)/")
 _BLOCK_TAGS = ("p", "blockquote", "li", "h2", "h3", "h4", "h5", "h6", "pre", "dd")
 
 
@@ -146,8 +147,23 @@ def parse_html(html: str, source: str, url: str | None = None) -> Article:
         )
     if not title:
         title = paragraphs.pop(0).text
-    author = getattr(doc, "author", None) or _meta(tree, "author", "article:author")
-    return Article(title=title, paragraphs=tuple(paragraphs), source=source, byline=author)
+    meta = _meta(tree, "author", "article:author")
+    if meta and _PROFILE_LIKE.search(meta):  # trafilatura would mangle the URL into names
+        author: str | None = meta
+    else:
+        author = getattr(doc, "author", None) or meta
+    return Article(
+        title=title, paragraphs=tuple(paragraphs), source=source, byline=_byline(author)
+    )
+
+
+def _byline(author: str | None) -> str | None:
+    """The author names, without the profile URLs and @handles some pages put there."""
+    if not author:
+        return None
+    names = [p.strip() for p in re.split(r"[;|,]\s*", author)]
+    kept = [n for n in names if n and not _PROFILE_LIKE.search(n)]
+    return ", ".join(kept) or None
 
 
 def fragment_paragraphs(html: str) -> list[Paragraph]:
