@@ -8,13 +8,10 @@ traceback.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import logging
 import os
-import signal
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -34,6 +31,8 @@ from briefing.pipeline import (
     check_readable,
     load_config,
 )
+from briefing.progress import show_warnings
+from briefing.signals import Stopped, stop_signals_interrupt
 from briefing.sources import IngestOptions
 
 if TYPE_CHECKING:
@@ -51,34 +50,6 @@ app.add_typer(cache_app, name="cache")
 
 T = TypeVar("T")
 INTERRUPTED = 130
-_STOP_SIGNALS = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
-
-
-class _Stopped(KeyboardInterrupt):
-    """SIGTERM or SIGHUP, raised where the program is, so it unwinds exactly as Ctrl-C does:
-    part files and temporary clip directories removed, workers stopped, old outputs kept."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _stop(signum: int, frame: object) -> None:
-    raise _Stopped(signum)
-
-
-@contextlib.contextmanager
-def _stop_signals_interrupt() -> Iterator[None]:
-    """Handle SIGTERM and SIGHUP like SIGINT while `action` runs (main thread only)."""
-    previous = {}
-    with contextlib.suppress(ValueError):  # not the main thread: leave the handlers alone
-        for signum in _STOP_SIGNALS:
-            previous[signum] = signal.signal(signum, _stop)
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 class ScriptFormat(StrEnum):
@@ -127,22 +98,6 @@ CacheDirOpt = Annotated[
     Path | None, typer.Option("--cache-dir", help="Cache directory (clips, article scripts).")
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the caches.")]
-
-
-class _WarningLines(logging.Handler):
-    """The package's warnings (`logging.getLogger("briefing")`) as one line each on stderr."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        typer.echo("warning: " + " ".join(record.getMessage().split()), err=True)
-
-
-def _show_warnings(quiet: bool) -> None:
-    """Print the package's warnings from here on, unless `quiet` (errors only)."""
-    logger = logging.getLogger("briefing")
-    logger.propagate = False
-    if not any(isinstance(h, _WarningLines) for h in logger.handlers):
-        logger.addHandler(_WarningLines())
-    logger.setLevel(logging.ERROR if quiet else logging.WARNING)
 
 
 def _version(value: bool) -> None:
@@ -228,7 +183,7 @@ def render_command(
     from briefing.progress import progress_bar
     from briefing.speech.engines.worker import discard_spare_workers, prestart_worker
 
-    _show_warnings(quiet)
+    show_warnings(quiet)
 
     def run() -> RenderResult:
         when = _parse_date(date)
@@ -304,7 +259,7 @@ def script_command(
         cast, source_format, keep_all, max_items, max_size, lexicon, min_quote_words, engine
     )
     options = replace(options, cache_dir=cache_dir, use_cache=not no_cache)
-    _show_warnings(quiet=False)
+    show_warnings(quiet=False)
     script = _guard(lambda: build_script(articles, options))
     typer.echo(script_json(script) if output_format is ScriptFormat.JSON else script_text(script))
 
@@ -396,14 +351,13 @@ def _parse_date(value: str | None) -> dt.date | None:
 def _guard(action: Callable[[], T]) -> T:
     """Run `action`, turning every failure into one line on stderr and an exit code."""
     try:
-        with _stop_signals_interrupt():
+        with stop_signals_interrupt():
             return action()
     except BriefingError as error:
         hint = f" (hint: {error.hint})" if error.hint else ""
         _fail(f"error: {error.message}{hint}", error.exit_code)
-    except _Stopped as stopped:
-        name = signal.Signals(stopped.signum).name
-        _fail(f"{_STOP_SIGNALS[stopped.signum]} ({name})", 128 + stopped.signum)
+    except Stopped as stopped:
+        _fail(stopped.describe(), 128 + stopped.signum)
     except KeyboardInterrupt:
         _fail("interrupted", INTERRUPTED)
     except Exception as error:  # a bug: still one line, with the way to see more

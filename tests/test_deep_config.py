@@ -19,7 +19,10 @@ def test_deeply_nested_toml_is_a_config_error(tmp_path: Path, option: str, nesti
     article.write_text("Headline\n\nA paragraph.\n", encoding="utf-8")
     deep = tmp_path / "deep.toml"
     depth = 5000
-    body = "[" * depth + "]" * depth if nesting == "array" else "{ a = " * depth + "1" + " }" * depth
+    if nesting == "array":
+        body = "[" * depth + "]" * depth
+    else:
+        body = "{ a = " * depth + "1" + " }" * depth
     deep.write_text(f"x = {body}\n", encoding="utf-8")
     result = runner.invoke(app, ["script", str(article), option, str(deep), "--engine", "fake"])
     assert result.exit_code == 2, result.output

@@ -35,9 +35,12 @@ def _feed(tmp_path: Path, items: list[tuple[str, str | None]]) -> Path:
 def test_dead_links_fall_back_to_summaries(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    feed = _feed(tmp_path, [("Ferry Resumes", "The ferry made its first crossing on Monday."),
-                            ("Library Hours", None),
-                            ("Bridge Opens", "The bridge opened to traffic on Tuesday.")])  # fmt: skip
+    items = [
+        ("Ferry Resumes", "The ferry made its first crossing on Monday."),
+        ("Library Hours", None),
+        ("Bridge Opens", "The bridge opened to traffic on Tuesday."),
+    ]
+    feed = _feed(tmp_path, items)
     with caplog.at_level(logging.WARNING, logger="briefing"):
         articles = load_articles([str(feed)], IngestOptions(timeout=2))
     assert [(a.title, [p.text for p in a.paragraphs]) for a in articles] == [
@@ -58,7 +61,8 @@ def test_a_feed_with_nothing_readable_fails_once(tmp_path: Path) -> None:
 
 
 def test_the_render_warns_and_goes_on(tmp_path: Path) -> None:
-    feed = _feed(tmp_path, [("Ferry Resumes", "The ferry made its first crossing on Monday.")] * 2)
+    item = ("Ferry Resumes", "The ferry made its first crossing on Monday.")
+    feed = _feed(tmp_path, [item, item])
     out = tmp_path / "b.wav"
     result = runner.invoke(app, ["render", str(feed), "-o", str(out), "--engine", "fake"])
     assert result.exit_code == 0, result.stderr

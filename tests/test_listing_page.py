@@ -25,7 +25,7 @@ def _apache(path: str) -> str:
     return (
         f"<html><head><title>Index of {path}</title></head><body><h1>Index of {path}</h1>"
         '<table><tr><th><a href="?C=N;O=D">Name</a></th><th><a href="?C=M;O=A">Last modified'
-        f'</a></th><th>Size</th><th>Description</th></tr>{rows}</table>'
+        f"</a></th><th>Size</th><th>Description</th></tr>{rows}</table>"
         "<address>Apache Server at 127.0.0.1 Port 80</address></body></html>"
     )
 

@@ -29,7 +29,7 @@ def _table(tag: ID3) -> list[str]:
     assert top.flags & CTOCFlags.ORDERED
 
     def walk(ids: list[str]) -> list[str]:
-        return [leaf for i in ids for leaf in (walk(tocs[i].child_element_ids) if i in tocs else [i])]
+        return [x for i in ids for x in (walk(tocs[i].child_element_ids) if i in tocs else [i])]
 
     return walk(top.child_element_ids)
 
@@ -42,6 +42,7 @@ def test_300_chapters_are_written_and_read_back(tmp_path: Path, ext: str) -> Non
     chapters = _chapters(briefing.duration)
     write_tags(out, ext, Tags(title="Many"), chapters)
     tag = ID3(out) if ext == ".mp3" else WAVE(out).tags
+    assert tag is not None
     chaps = tag.getall("CHAP")
     assert [str(c.sub_frames["TIT2"]) for c in chaps] == [c.title for c in chapters]
     assert _table(tag) == [c.element_id for c in chaps]

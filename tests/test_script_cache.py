@@ -29,9 +29,9 @@ from briefing.model import (
 from briefing.output.scriptout import script_json, script_text
 from briefing.pipeline import ScriptOptions, build_script
 from briefing.script.cache import ScriptCache, document_key
-from briefing.storage import read_entry, write_entry
 from briefing.script.lexicon import Lexicon
 from briefing.sources import IngestOptions, RawDocument
+from briefing.storage import read_entry, write_entry
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(str(p) for p in (REPO / "examples").glob("*.txt"))

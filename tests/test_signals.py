@@ -39,11 +39,16 @@ def test_a_stop_signal_mid_render_cleans_up(tmp_path: Path, signum: int, code: i
     command = [sys.executable, "-m", "briefing", "render", str(EXAMPLE), "-o", str(out),
                "--engine", "fake", "--jobs", "2", "--quiet", "--no-cache"]  # fmt: skip
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not _has_children(process.pid):
+    deadline = time.monotonic() + 60
+
+    def started() -> bool:
+        clips = any(p.name.startswith("briefing-clips-") for p in temp.iterdir())
+        return clips and _has_children(process.pid)
+
+    while time.monotonic() < deadline and not started():
         time.sleep(0.2)
-    time.sleep(2.0)  # the workers reach the sentence they hang on; the clip directory exists
-    assert any(p.name.startswith("briefing-clips-") for p in temp.iterdir())
+    assert started(), "the render never started its synthesis workers"
+    time.sleep(2.0)  # the workers reach the sentence they hang on
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == code, stderr

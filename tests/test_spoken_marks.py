@@ -22,8 +22,10 @@ from briefing.script.normalize import to_spoken
         ("The vote moved from Tues. to Thurs., not Wed.",
          "The vote moved from Tuesday to Thursday, not Wednesday."),
         ("It is on Wed. The council meets then.", "It is on Wednesday. The council meets then."),
-        ("Sen. Amy Klobuchar, D-Minn., agreed.", "Senator Amy Klobuchar, Democrat of Minnesota, agreed."),
-        ("The plant is in Sarnia, ON, near the border.", "The plant is in Sarnia, Ontario, near the border."),
+        ("Sen. Amy Klobuchar, D-Minn., agreed.",
+         "Senator Amy Klobuchar, Democrat of Minnesota, agreed."),
+        ("The plant is in Sarnia, ON, near the border.",
+         "The plant is in Sarnia, Ontario, near the border."),
         ("Watch it here https://t.co/AbC123xyz", "Watch it here"),
     ],
 )  # fmt: skip

@@ -91,13 +91,13 @@ def _tables_of_contents(ids: list[str]) -> list[id3.Frame]:
     groups = [ids[i : i + CTOC_MAX] for i in range(0, len(ids), CTOC_MAX)]
     if len(groups) > CTOC_MAX:
         raise ConfigError(f"{len(ids)} chapters: ID3 holds at most {CTOC_MAX * CTOC_MAX}")
+    sub_ids = [f"toc{n}" for n in range(len(groups))]
     subs = [
-        id3.CTOC(element_id=f"toc{n}", flags=id3.CTOCFlags.ORDERED, child_element_ids=group,
+        id3.CTOC(element_id=sub_id, flags=id3.CTOCFlags.ORDERED, child_element_ids=group,
                  sub_frames=[id3.TIT2(encoding=enc, text=[f"Chapters {n + 1}"])])
-        for n, group in enumerate(groups)
+        for n, (sub_id, group) in enumerate(zip(sub_ids, groups, strict=True))
     ]  # fmt: skip
-    top = id3.CTOC(element_id="toc", flags=flags, child_element_ids=[c.element_id for c in subs],
-                   sub_frames=title)  # fmt: skip
+    top = id3.CTOC(element_id="toc", flags=flags, child_element_ids=sub_ids, sub_frames=title)
     return [top, *subs]
 
 

@@ -4,10 +4,11 @@ A render's key is a sha256 over the package version, the output format, the loud
 the tags and the whole timeline: every clip's cache key (engine, engine version, voice, rate,
 text), its transcript text, speaker and story, every pause, chime and chapter title. If nothing
 of that changed, the finished file is copied from `<cache>/renders/<key>.audio` and the
-transcripts are written from `<key>.json` (cues, chapters, loudness report, the audio's size and
-checksum): no clip is read, nothing is stitched, measured or encoded. Entries are written to a temporary name and renamed
-into place (the JSON last, so a half-written entry is never used); only the most recent
-`KEEP` renders are kept.
+transcripts are written from `<key>.json` (cues, chapters, loudness report, the audio's size
+and checksum): no clip is read, nothing is stitched, measured or encoded. Entries are written
+to a temporary name and renamed into place (the JSON last, so a half-written entry is never
+used); the audio's checksum is checked on every reuse. Only the most recent `KEEP` renders are
+kept.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from briefing.script.lexicon import Lexicon, default_lexicon
-from briefing.script.normalize_numbers import numbers_to_spoken
 from briefing.script.normalize_marks import marks_to_spoken
+from briefing.script.normalize_numbers import numbers_to_spoken
 from briefing.script.normalize_web import web_to_spoken
 
 # Titles before a name: always expanded, the period dropped (a name follows, not a new sentence).

@@ -152,9 +152,7 @@ def parse_html(html: str, source: str, url: str | None = None) -> Article:
         author: str | None = meta
     else:
         author = getattr(doc, "author", None) or meta
-    return Article(
-        title=title, paragraphs=tuple(paragraphs), source=source, byline=_byline(author)
-    )
+    return Article(title=title, paragraphs=tuple(paragraphs), source=source, byline=_byline(author))
 
 
 def _byline(author: str | None) -> str | None:

@@ -1,11 +1,12 @@
 """A content-addressed clip cache on disk: verified clips keyed by everything that shapes them.
 
 One file per clip, `<dir>/clips/<2 hex>/<sha256>.clip`: a 16-byte header (magic, sample
-rate, PCM length), raw mono s16le PCM, then the checksum trailer of `briefing.storage`. Entries are written to a temporary name and
-renamed into place, so concurrent renders never see half a file and a killed render leaves
-at most a stray temporary file (swept later), never a corrupt entry. Reads check the checksum,
-header and length and delete anything that does not match (it is synthesized again). Size is bounded: when a put takes the
-total over `max_bytes`, the least recently used entries (by mtime; hits touch it) go first.
+rate, PCM length), raw mono s16le PCM, then the checksum trailer of `briefing.storage`.
+Entries are written to a temporary name and renamed into place, so concurrent renders never
+see half a file and a killed render leaves at most a stray temporary file (swept later).
+Reads check the checksum, header and length and delete anything that does not match (it is
+synthesized again). Size is bounded: when a put takes the total over `max_bytes`, the least
+recently used entries (by mtime; hits touch it) go first.
 """
 
 from __future__ import annotations
