@@ -174,6 +174,7 @@ def _render_key(
         loudness=options.loudness,
         tags=options.tags,
         sample_rate=sample_rate,
+        encoder=(options.bitrate_kbps, options.channels, options.true_peak_dbtp),
     )
 
 
