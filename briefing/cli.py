@@ -1,7 +1,8 @@
 """Command-line interface: the only module that imports typer and rich.
 
 Exit codes: 0 success; 1 runtime failure; 2 bad usage, input or configuration; 3 a required engine
-or encoder is missing; 130 interrupted. Errors are one line on stderr; BRIEFING_DEBUG=1 adds the
+or encoder is missing; 130 interrupted (Ctrl-C, SIGINT), 143 terminated (SIGTERM), 129 hung up
+(SIGHUP): all three clean up alike. Errors are one line on stderr; BRIEFING_DEBUG=1 adds the
 traceback.
 """
 
@@ -23,7 +24,16 @@ from briefing.cast.config import parse_pause_overrides
 from briefing.errors import BriefingError, ConfigError
 from briefing.model import Cover, Tags
 from briefing.output.timeline import Structure, Transition
-from briefing.pipeline import ScriptOptions, build_script, check_outputs, load_config, script_from
+from briefing.pipeline import (
+    ScriptOptions,
+    build_script,
+    check_outputs,
+    check_readable,
+    load_config,
+    script_from,
+)
+from briefing.progress import show_warnings
+from briefing.signals import Stopped, stop_signals_interrupt
 from briefing.sources import IngestOptions
 
 if TYPE_CHECKING:
@@ -202,6 +212,8 @@ def render_command(
     from briefing.progress import progress_bar
     from briefing.speech.engines.worker import discard_spare_workers, prestart_worker
 
+    show_warnings(quiet)
+
     def run() -> RenderResult:
         when = _parse_date(date)
         structure = Structure(
@@ -238,11 +250,12 @@ def render_command(
             cast, source_format, keep_all, max_items, max_size, lexicon, min_quote_words, engine
         )
         script_options = replace(script_options, cache_dir=cache_dir, use_cache=not no_cache)
-        check_outputs(options)
+        check_outputs(options, articles)
         config = load_config(script_options)
         # A synthesis worker starts while the articles are read (unused if nothing changed).
         prestart_worker(engine)
         script = script_from(articles, script_options, config)
+        check_readable(script, title)
         with progress_bar(quiet) as progress:
             return render(script, options, engine, progress)
 
@@ -281,6 +294,8 @@ def publish_command(
     from briefing.progress import progress_bar
     from briefing.publish.publish import prepare, publish
 
+    show_warnings(quiet)
+
     def run() -> str:
         script_options = _script_options(cast, None, False, None, 20.0, lexicon, 4, engine)
         script_options = replace(script_options, cache_dir=cache_dir, use_cache=not no_cache)
@@ -288,6 +303,7 @@ def publish_command(
                           date=_parse_date(date) or dt.date.today(), title=title, jobs=jobs,
                           cache_dir=cache_dir, use_cache=not no_cache)  # fmt: skip
         script = script_from(articles, script_options, load_config(script_options))
+        check_readable(script)
         with progress_bar(quiet) as progress:
             done = publish(script, options, engine, progress)
         gone = f", removed {len(done.removed)} old files" if done.removed else ""
@@ -323,6 +339,7 @@ def script_command(
         cast, source_format, keep_all, max_items, max_size, lexicon, min_quote_words, engine
     )
     options = replace(options, cache_dir=cache_dir, use_cache=not no_cache)
+    show_warnings(quiet=False)
     script = _guard(lambda: build_script(articles, options))
     typer.echo(script_json(script) if output_format is ScriptFormat.JSON else script_text(script))
 
@@ -370,9 +387,17 @@ def cache_clear(cache_dir: Annotated[Path | None, typer.Option("--cache-dir")] =
     from briefing.script.cache import ScriptCache
     from briefing.speech.clip_cache import ClipCache
 
-    removed = _guard(lambda: ClipCache(cache_dir).clear())
-    scripts = _guard(lambda: ScriptCache(cache_dir).clear())
+    clips = ClipCache(cache_dir)
+    removed, clips_left = _guard(clips.clear)
+    scripts, scripts_left = _guard(lambda: ScriptCache(cache_dir).clear())
+    left = clips_left + scripts_left
+    if left and not removed + scripts:
+        _fail(f"error: cannot clear the cache in {clips.directory}: "
+              f"none of its {left} entries could be removed (permission denied?)", 1)  # fmt: skip
     typer.echo(f"removed {removed} cached clips and {scripts} cached article scripts")
+    if left:
+        typer.echo(f"warning: {left} cache entries in {clips.directory} could not be removed",
+                   err=True)  # fmt: skip
 
 
 def _script_options(
@@ -412,10 +437,13 @@ def _parse_date(value: str | None) -> dt.date | None:
 def _guard(action: Callable[[], T]) -> T:
     """Run `action`, turning every failure into one line on stderr and an exit code."""
     try:
-        return action()
+        with stop_signals_interrupt():
+            return action()
     except BriefingError as error:
         hint = f" (hint: {error.hint})" if error.hint else ""
         _fail(f"error: {error.message}{hint}", error.exit_code)
+    except Stopped as stopped:
+        _fail(stopped.describe(), 128 + stopped.signum)
     except KeyboardInterrupt:
         _fail("interrupted", INTERRUPTED)
     except Exception as error:  # a bug: still one line, with the way to see more

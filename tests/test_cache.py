@@ -11,7 +11,7 @@ import pytest
 
 from briefing.model import Clip, Utterance, Voice
 from briefing.speech.clip_cache import ClipCache, clip_key
-from briefing.storage import default_directory
+from briefing.storage import CHECK_BYTES, default_directory
 
 UTTERANCE = Utterance(Voice("gmw/en-us+f3", pitch=60), 175, "The council voted on Tuesday.")
 
@@ -91,7 +91,7 @@ def test_default_directory_honours_xdg_cache_home(
 
 
 def test_least_recently_used_entries_are_evicted(tmp_path: Path) -> None:
-    size = 16 + 2000
+    size = 16 + 2000 + CHECK_BYTES
     cache = ClipCache(tmp_path, max_bytes=size * 3)
     keys = [f"{i:02d}" * 32 for i in range(3)]
     for age, key in enumerate(keys):
@@ -110,8 +110,8 @@ def test_info_and_clear(tmp_path: Path) -> None:
     for i in range(4):
         cache.put(f"{i:02d}" * 32, _clip(100))
     info = cache.info()
-    assert (info.entries, info.bytes, info.directory) == (4, 4 * (16 + 200), tmp_path)
-    assert cache.clear() == 4
+    assert (info.entries, info.bytes, info.directory) == (4, 4 * (16 + 200 + CHECK_BYTES), tmp_path)
+    assert cache.clear() == (4, 0)
     assert cache.info().entries == 0
     assert ClipCache(tmp_path / "never-used").info().entries == 0
 

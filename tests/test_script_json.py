@@ -30,7 +30,7 @@ def _script(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
 
 
 def _render(source: Path, out: Path) -> tuple[str, list[dict[str, Any]]]:
-    words = out.with_suffix(".json")
+    words = out.with_name(f"{out.stem}-transcript.json")  # never the script.json it reads
     args = ["render", str(source), "-o", str(out), "--transcript", str(words), "--date",
             "2026-03-04", "--profile", "speech", *FAKE]  # fmt: skip
     result = runner.invoke(app, args)

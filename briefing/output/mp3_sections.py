@@ -40,14 +40,22 @@ from briefing.audio.mp3 import (
     info_frame,
 )
 from briefing.model import Briefing, Chapter, ChapterStart, Cue, Pause, TimelineItem
-from briefing.storage import write_entry
+from briefing.storage import read_entry, write_entry
 
 R = TypeVar("R")
-_FORMAT = b"BRS2"
+_FORMAT = b"BRS3"
 _HEADER = struct.Struct("<4sIIf")  # magic, frames, samples, peak (linear)
 SPLIT_MIN_MS = 600
 """Pauses at least this long are cut: paragraphs (700 ms), headlines and stories by default.
 A cut pause keeps >= 1024 silent samples on each side whatever this is set to (>= 250)."""
+LONG_SECTION_LINES = 12
+"""Clips after which a section is also cut at a sentence pause (a paragraph of 12 sentences
+is about a minute of audio, a long paragraph of the news)."""
+LONG_SPLIT_MIN_MS = 150
+"""The shortest pause such a cut is made in (sentence pauses are 250 ms by default)."""
+CUT_SILENCE_MS = 64
+"""Silence each half of a cut pause keeps at least, whatever the join shortening (1,024
+samples at 16 kHz): a short pause is shortened less, and its gap grows by the difference."""
 JOIN_MS = (40, 25)
 """How much shorter the two halves of a cut pause are made for MP3 at 22,050 Hz (the join adds
 52-78 ms there); `join_shortening` gives any rate's."""
@@ -95,27 +103,35 @@ def join_shortening(sample_rate: int) -> tuple[int, int]:
 def split_sections(
     timeline: Sequence[TimelineItem], shorten_ms: tuple[int, int] = JOIN_MS
 ) -> list[list[TimelineItem]]:
-    """Cut the timeline in the middle of every pause of at least SPLIT_MIN_MS between sounds.
+    """Cut the timeline in the middle of every pause of at least SPLIT_MIN_MS between sounds,
+    and a section that has reached LONG_SECTION_LINES clips at its next pause between sentences.
 
     The halves of a cut pause are shortened by `shorten_ms` to make room for what the join adds:
-    JOIN_MS for MP3 sections, nothing for PCM laid end to end.
+    JOIN_MS for MP3 sections, nothing for PCM laid end to end. The second rule keeps a render's
+    memory flat however long a paragraph is (a section's audio is held whole while it is made).
     """
     sounding = [not isinstance(i, Pause | ChapterStart) for i in timeline]
     later = [False] * len(timeline)  # a sound follows position i
     for i in range(len(timeline) - 2, -1, -1):
         later[i] = later[i + 1] or sounding[i + 1]
     sections: list[list[TimelineItem]] = [[]]
-    heard = False  # the current section has a sound
+    heard = 0  # sounds in the current section
     for i, item in enumerate(timeline):
-        if isinstance(item, Pause) and item.ms >= SPLIT_MIN_MS and heard and later[i]:
+        if isinstance(item, Pause) and heard and later[i] and _cuts(item.ms, heard):
             half = item.ms // 2
-            sections[-1].append(Pause(half - shorten_ms[0]))
-            sections.append([Pause(item.ms - half - shorten_ms[1])])
-            heard = False
+            keep = (min(half, CUT_SILENCE_MS), min(item.ms - half, CUT_SILENCE_MS))
+            sections[-1].append(Pause(max(half - shorten_ms[0], keep[0])))
+            sections.append([Pause(max(item.ms - half - shorten_ms[1], keep[1]))])
+            heard = 0
             continue
         sections[-1].append(item)
-        heard = heard or sounding[i]
+        heard += sounding[i]
     return [s for s in sections if s]
+
+
+def _cuts(ms: int, heard: int) -> bool:
+    """Whether a pause of `ms` after `heard` sounds ends a section."""
+    return ms >= SPLIT_MIN_MS or (heard >= LONG_SECTION_LINES and ms >= LONG_SPLIT_MIN_MS)
 
 
 class SectionCache:
@@ -128,17 +144,15 @@ class SectionCache:
         return self.directory / key[:2] / f"{key}.sec"
 
     def get(self, key: str) -> Section | None:
-        """The cached section, or None (a truncated or foreign entry is ignored)."""
-        try:
-            data = self._path(key).read_bytes()
-        except OSError:
+        """The cached section, or None (a damaged entry is deleted, a foreign one ignored)."""
+        found = read_entry(self._path(key), _HEADER.size)
+        if found is None:
             return None
-        if len(data) < _HEADER.size:
-            return None
-        magic, frames, samples, peak = _HEADER.unpack_from(data)
+        header, mp3 = found
+        magic, frames, samples, peak = _HEADER.unpack(header)
         if magic != _FORMAT:
             return None
-        return Section(data[_HEADER.size :], frames, samples, peak)
+        return Section(mp3, frames, samples, peak)
 
     def has(self, key: str) -> bool:
         """Whether an entry exists (`get` still checks it)."""

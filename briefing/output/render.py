@@ -9,6 +9,7 @@ Nothing here prints; progress is reported through a callback the CLI turns into 
 from __future__ import annotations
 
 import contextlib
+import logging
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -77,6 +78,13 @@ def render(
     plan = [item for item in plan if not isinstance(item, Line) or _has_words(item)]
     sample_rate = options.sample_rate or engine_sample_rate(engine)
     cache = ClipCache(options.cache_dir) if options.use_cache else None
+    if cache is not None and not cache.writable():
+        # Every clip would be made, fail to be stored, and be made again to be read back.
+        logging.getLogger(__name__).warning(
+            f"the cache in {cache.directory} cannot be written (read-only or full); "
+            "rendering without it"
+        )
+        cache = None
     renders = key = None
     if cache is not None:
         renders = RenderCache(cache.directory)
