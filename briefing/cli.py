@@ -89,6 +89,14 @@ CacheDirOpt = Annotated[
     Path | None, typer.Option("--cache-dir", help="Cache directory (clips, article scripts).")
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the caches.")]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        envvar="BRIEFING_SCHEDULER",
+        help="Synthesize on a Dask cluster: 'local' (one on this machine) or tcp://HOST:8786.",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -166,6 +174,7 @@ def render_command(
     lexicon: LexiconOpt = None,
     min_quote_words: MinWordsOpt = 4,
     engine: EngineOpt = "pyttsx3",
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Render articles into one audio briefing."""
     # Loaded here, not at import: `script`, `voices` and `cache` never need them.
@@ -173,6 +182,10 @@ def render_command(
     from briefing.output.render import render
     from briefing.progress import progress_bar
     from briefing.speech.engines.worker import discard_spare_workers, prestart_worker
+    from briefing.speech.executor import Executor
+    from briefing.speech.pool import open_executor
+
+    executor: Executor | None = None
 
     def run() -> RenderResult:
         when = _parse_date(date)
@@ -209,18 +222,77 @@ def render_command(
         script_options = replace(script_options, cache_dir=cache_dir, use_cache=not no_cache)
         check_outputs(options)
         config = load_config(script_options)
-        # A synthesis worker starts while the articles are read (unused if nothing changed).
-        prestart_worker(engine)
+        nonlocal executor
+        if scheduler:  # reached and checked before any work
+            executor = open_executor(scheduler, jobs)
+            executor.check(engine)
+        else:  # a synthesis worker starts while the articles are read (unused if unchanged)
+            prestart_worker(engine)
         script = build_script(articles, script_options, config)
         with progress_bar(quiet) as progress:
-            return render(script, options, engine, progress)
+            return render(script, options, engine, progress, executor)
 
     try:
         result = _guard(run)
     finally:
         discard_spare_workers()
+        if executor is not None:
+            executor.close()
     if not quiet:
         _summary(result)
+
+
+@app.command("batch")
+def batch_command(
+    jobs_file: Annotated[Path, typer.Argument(help="Jobs file (TOML): one [[job]] per briefing.")],
+    scheduler: SchedulerOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan; read and write nothing else.")
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Synthesis workers and encoding threads."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    engine: EngineOpt = "pyttsx3",
+) -> None:
+    """Render many briefings from a jobs file, sharing one clip cache. Exit 1 if any job failed."""
+    from briefing.batch import BatchReport, BatchSettings, load_jobs, plan_text, run_batch
+    from briefing.progress import progress_bar
+    from briefing.speech.pool import open_executor
+
+    job_list = _guard(lambda: load_jobs(jobs_file))
+    if dry_run:
+        typer.echo(plan_text(job_list, scheduler))
+        return
+    settings = BatchSettings(engine, jobs, cache_dir, use_cache=not no_cache)
+
+    def run() -> BatchReport:
+        executor = open_executor(scheduler, jobs)
+        try:
+            with progress_bar(quiet) as progress:
+                return run_batch(job_list, settings, executor, progress)
+        finally:
+            executor.close()
+
+    report = _guard(run)
+    for outcome in report.outcomes:
+        if outcome.error is not None:
+            hint = f" (hint: {outcome.error.hint})" if outcome.error.hint else ""
+            typer.echo(f"job {outcome.job.name}: error: {outcome.error.message}{hint}", err=True)
+        elif outcome.result is not None and not quiet:
+            minutes, seconds = divmod(round(outcome.result.duration), 60)
+            typer.echo(f"job {outcome.job.name}: made {outcome.result.output} "
+                       f"({minutes}:{seconds:02d})", err=True)  # fmt: skip
+    if not quiet:
+        done = len(report.outcomes) - len(report.failed)
+        typer.echo(f"{done} of {len(report.outcomes)} jobs rendered; "
+                   f"{report.clips_synthesized} clips synthesized, "
+                   f"{report.clips_cached} from the cache", err=True)  # fmt: skip
+    if report.failed:
+        raise typer.Exit(1)
 
 
 @app.command("script")

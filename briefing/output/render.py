@@ -30,6 +30,7 @@ from briefing.speech.engines import engine_version
 
 if TYPE_CHECKING:
     from briefing.cast.assign import Script
+    from briefing.speech.executor import Executor
 
 GAIN_STEP_DB = 0.25
 """The briefing's gain is rounded to this, so a small edit leaves the other stories' audio as is."""
@@ -59,16 +60,19 @@ class RenderResult:
 
 
 def render(
-    script: Script, options: RenderOptions, engine: str, progress: Progress | None = None
+    script: Script,
+    options: RenderOptions,
+    engine: str,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> RenderResult:
-    """Synthesize, stitch, level and encode the script; write transcripts and chapters."""
+    """Synthesize, stitch, level and encode the script; write transcripts and chapters.
+
+    `executor` is where synthesis runs (None: the local process pool; see `speech.executor`).
+    """
     from briefing.speech.clip_cache import ClipCache
 
-    pauses = replace(script.config.pauses, **options.pause_overrides)
-    plan = plan_briefing(
-        script.stories, script.cast, pauses, options.structure, options.rate, script.lexicon
-    )
-    plan = [item for item in plan if not isinstance(item, Line) or _has_words(item)]
+    plan = render_plan(script, options)
     cache = ClipCache(options.cache_dir) if options.use_cache else None
     renders = key = None
     if cache is not None:
@@ -96,7 +100,7 @@ def render(
         clips = cache or ClipCache(Path(stack.enter_context(_temporary_directory())))
         store = SectionCache(cache.directory) if cache is not None else None
         keyed = render_keyed(plan, options, engine, clips, store, SAMPLE_RATE, GAIN_STEP_DB,
-                             progress, stats, sections)  # fmt: skip
+                             progress, stats, sections, executor)  # fmt: skip
         if keyed is not None:
             briefing, duration = keyed.timing, keyed.duration
             report = LoudnessReport(keyed.loudness_lufs, keyed.true_peak_dbtp, 0.0)
@@ -104,7 +108,7 @@ def render(
             from briefing.output.render_pcm import render_pcm
 
             briefing, duration, report = render_pcm(plan, options, engine, clips,
-                                                     progress, stats)  # fmt: skip
+                                                     progress, stats, executor)  # fmt: skip
     written = [options.output, *_write_texts(briefing.cues, briefing.chapters, options)]
     if renders is not None and key is not None:
         renders.put(
@@ -119,6 +123,15 @@ def render(
     return _result(script, options, duration, report.integrated_lufs, report.true_peak_dbtp,
                    written, stats.synthesized, reused=False, sections=sections.encoded,
                    clips_read=cache.reads if cache is not None else 0)  # fmt: skip
+
+
+def render_plan(script: Script, options: RenderOptions) -> list[PlanItem]:
+    """What the briefing says, in order: the lines to synthesize, pauses, chimes, chapters."""
+    pauses = replace(script.config.pauses, **options.pause_overrides)
+    plan = plan_briefing(
+        script.stories, script.cast, pauses, options.structure, options.rate, script.lexicon
+    )
+    return [item for item in plan if not isinstance(item, Line) or _has_words(item)]
 
 
 def _temporary_directory() -> tempfile.TemporaryDirectory[str]:

@@ -17,6 +17,7 @@ from briefing.output.timeline import Line, PlanItem
 if TYPE_CHECKING:
     from briefing.audio.loudness import LoudnessReport
     from briefing.speech.clip_cache import ClipCache
+    from briefing.speech.executor import Executor
     from briefing.speech.pool import SynthStats
 
 
@@ -27,6 +28,7 @@ def render_pcm(
     cache: ClipCache | None,
     progress: Progress | None,
     stats: SynthStats,
+    executor: Executor | None = None,
 ) -> tuple[Briefing, float, LoudnessReport]:
     """Synthesize, stitch and level the whole briefing in memory and write it."""
     from briefing.audio.encode import write_audio
@@ -48,6 +50,7 @@ def render_pcm(
         labels=labels,
         progress=(lambda done, total: progress("synthesizing", done, total)) if progress else None,
         stats=stats,
+        executor=executor,
     )
     clip_of = dict(zip(unique, clips, strict=True))
     del clips

@@ -49,6 +49,7 @@ from briefing.speech.pool import SynthStats, synthesize_all, synthesize_each
 
 if TYPE_CHECKING:
     from briefing.output.options import Progress, RenderOptions
+    from briefing.speech.executor import Executor
 
 _FORMAT = b"BRK2"
 MAX_TRUE_PEAK_DBTP = -1.0
@@ -77,6 +78,7 @@ def render_keyed(
     progress: Progress | None,
     synth: SynthStats,
     sections: SectionStats,
+    executor: Executor | None = None,
 ) -> KeyedRender | None:
     """Synthesize what the cache lacks and write the audio; None if a clip is at another rate."""
     from briefing.audio.encode import write_mp3_stream
@@ -125,6 +127,8 @@ def render_keyed(
         if progress
         else None,
         stats=synth,
+        executor=executor,
+        sample_rate=options.sample_rate,
     )
     if any(s.sample_rate != sample_rate for s in stats.values()):
         return None

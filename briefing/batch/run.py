@@ -1,0 +1,203 @@
+"""Run a batch: read every job's sources, synthesize all their clips at once, render each job.
+
+Three passes, each over every job: (1) check outputs, cast and voices, and build the script;
+(2) synthesize every clip the scripts need and the shared clip cache lacks, in one executor run
+(a story in several briefings is made once, and every worker stays busy to the end); (3) render
+each briefing from the cache (stitching, loudness, encoding). A job that fails in any pass is
+reported by name and the others go on; only a failure of the batch as a whole (the cluster, a
+missing engine) stops it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefing.batch.jobsfile import Job
+from briefing.errors import BriefingError, ClusterError, ConfigError, MissingDependencyError
+from briefing.model import Tags
+from briefing.output.options import RenderOptions
+from briefing.output.timeline import Structure, Transition
+from briefing.pipeline import ScriptOptions, build_script, check_outputs, load_config
+
+if TYPE_CHECKING:
+    from briefing.cast.assign import Script
+    from briefing.output.render import RenderResult
+    from briefing.speech.executor import Executor
+
+BatchProgress = Callable[[str, int, int], None]
+"""progress(stage, done, total): stages "reading", "synthesizing", "briefings"."""
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """What every job of a batch shares."""
+
+    engine: str = "pyttsx3"
+    jobs: int | None = None
+    """Encoding threads per briefing (the executor has its own worker count)."""
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    """False: a temporary clip cache for this batch only (still shared by its jobs)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One job's end: its render's summary, or the error that stopped it."""
+
+    job: Job
+    result: RenderResult | None = None
+    error: BriefingError | None = None
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """Every job's outcome, in the jobs file's order, and the batch's clip counts."""
+
+    outcomes: tuple[Outcome, ...]
+    clips_synthesized: int
+    clips_cached: int
+
+    @property
+    def failed(self) -> tuple[Outcome, ...]:
+        """The jobs that did not render."""
+        return tuple(o for o in self.outcomes if o.error is not None)
+
+
+_BATCH_WIDE = (ClusterError, MissingDependencyError)
+"""Failures that no other job would escape: they stop the batch."""
+
+
+def run_batch(
+    jobs: Sequence[Job],
+    settings: BatchSettings,
+    executor: Executor,
+    progress: BatchProgress | None = None,
+) -> BatchReport:
+    """Render every job; see the module's docstring."""
+    from briefing.output.prefetch import synthesize_ahead
+    from briefing.output.render import render
+    from briefing.speech.clip_cache import ClipCache
+    from briefing.speech.pool import SynthStats
+
+    report = progress or (lambda stage, done, total: None)
+    errors: dict[str, BriefingError] = {}
+    results: dict[str, RenderResult] = {}
+    executor.check(settings.engine)  # before any work: a worker with another engine stops it
+    with _cache_directory(settings) as cache_dir:
+        prepared: list[tuple[Job, Script, RenderOptions]] = []
+        for number, job in enumerate(jobs, start=1):
+            try:
+                prepared.append((job, *_prepare(job, settings, cache_dir)))
+            except _BATCH_WIDE:
+                raise
+            except BriefingError as error:
+                errors[job.name] = error
+            report("reading", number, len(jobs))
+        cache = ClipCache(cache_dir)
+        try:
+            made = synthesize_ahead(
+                [(job.name, script, options) for job, script, options in prepared],
+                settings.engine,
+                cache,
+                executor,
+                progress=lambda done, total: report("synthesizing", done, total),
+            )
+        except _BATCH_WIDE:
+            raise
+        except BriefingError:  # one clip failed: each render tries its own clips again
+            made = SynthStats()
+        for number, (job, script, options) in enumerate(prepared, start=1):
+            try:
+                results[job.name] = render(script, options, settings.engine, None, executor)
+            except _BATCH_WIDE:
+                raise
+            except BriefingError as error:
+                errors[job.name] = error
+            report("briefings", number, len(prepared))
+    outcomes = tuple(Outcome(job, results.get(job.name), errors.get(job.name)) for job in jobs)
+    synthesized = made.synthesized + sum(r.clips_synthesized for r in results.values())
+    return BatchReport(outcomes, synthesized, made.cached)
+
+
+@contextlib.contextmanager
+def _cache_directory(settings: BatchSettings) -> Iterator[Path | None]:
+    """The batch's clip cache: the user's (or --cache-dir), or a temporary one (--no-cache)."""
+    if settings.use_cache:
+        yield settings.cache_dir
+        return
+    with tempfile.TemporaryDirectory(prefix="briefing-batch-") as directory:
+        yield Path(directory)
+
+
+def _prepare(
+    job: Job, settings: BatchSettings, cache_dir: Path | None
+) -> tuple[Script, RenderOptions]:
+    """The job's script and render options; its outputs, cast and voices checked first."""
+    options = render_options(job, settings, cache_dir)
+    script_options = ScriptOptions(
+        cast_file=job.cast,
+        lexicons=job.lexicons,
+        engine=settings.engine,
+        cache_dir=cache_dir,
+        use_cache=settings.use_cache,
+    )
+    check_outputs(options)
+    config = load_config(script_options)
+    return build_script(job.sources, script_options, config), options
+
+
+def render_options(job: Job, settings: BatchSettings, cache_dir: Path | None) -> RenderOptions:
+    """The render options a job's keys make (what `briefing render`'s options would)."""
+    if job.profile is not None:
+        raise ConfigError(
+            f"profile {job.profile!r}: this version of briefing has no profiles",
+            hint="set the job's options (rate, loudness, title, ...) in the jobs file",
+        )
+    try:
+        when = dt.date.fromisoformat(job.date) if job.date is not None else None
+    except ValueError:
+        raise ConfigError(f"date {job.date!r}: expected YYYY-MM-DD") from None
+    try:
+        transition = Transition(job.transition or Transition.CHIME)
+    except ValueError:
+        choices = ", ".join(t.value for t in Transition)
+        raise ConfigError(f"transition {job.transition!r}: expected {choices}") from None
+    return RenderOptions(
+        output=job.output,
+        rate=job.rate,
+        jobs=settings.jobs,
+        cache_dir=cache_dir,
+        use_cache=True,  # the batch's own cache (temporary under --no-cache)
+        structure=Structure(title=job.title, date=when, transition=transition),
+        loudness=job.loudness,
+        tags=Tags(
+            title=job.title,
+            artist=job.author,
+            album=job.album or job.title,
+            date=(when or dt.date.today()).isoformat(),
+        ),
+        transcripts=job.transcripts,
+        chapters=job.chapters,
+    )
+
+
+def plan_text(jobs: Sequence[Job], scheduler: str | None) -> str:
+    """What `briefing batch --dry-run` prints: every job, its inputs and outputs."""
+    where = f"Dask scheduler {scheduler}" if scheduler else "local worker processes"
+    lines = [f"{len(jobs)} {'job' if len(jobs) == 1 else 'jobs'}, synthesis on {where}:"]
+    for job in jobs:
+        lines.append(f"  {job.name}")
+        lines.append(f"    sources:  {', '.join(job.sources)}")
+        if job.cast is not None:
+            lines.append(f"    cast:     {job.cast}")
+        if job.profile is not None:
+            lines.append(f"    profile:  {job.profile}")
+        outputs = [job.output, *job.transcripts, *([job.chapters] if job.chapters else [])]
+        lines.append(f"    outputs:  {', '.join(map(str, outputs))}")
+    return "\n".join(lines)

@@ -1,0 +1,70 @@
+"""Synthesize, ahead of their renders, every clip that several briefings need, all in one run.
+
+A batch's briefings share one clip cache: a story that appears in three of them is synthesized
+once. Doing all their synthesis up front, in one executor run, also keeps every worker busy
+until the last clip instead of idling while each briefing is encoded; the renders then find
+every clip (and its statistics) in the cache. Keys are made exactly as `render` makes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from briefing.model import Clip, Utterance
+from briefing.output.render import render_plan
+from briefing.output.timeline import Line
+from briefing.speech.clip_cache import ClipCache, clip_key
+from briefing.speech.engines import engine_version
+from briefing.speech.pool import SynthStats, synthesize_each
+
+if TYPE_CHECKING:
+    from briefing.cast.assign import Script
+    from briefing.output.options import RenderOptions
+    from briefing.speech.executor import Executor
+
+
+def synthesize_ahead(
+    briefings: Sequence[tuple[str, Script, RenderOptions]],
+    engine: str,
+    cache: ClipCache,
+    executor: Executor | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SynthStats:
+    """Make every clip these (named) renders need that `cache` lacks; count what was done.
+
+    A render may still synthesize a clip evicted meanwhile (a small cache); a clip that fails
+    here fails its own briefings' renders again, by name.
+    """
+    version = engine_version(engine)
+    pending: dict[str, tuple[Utterance, str]] = {}
+    seen: set[str] = set()
+    for name, script, options in briefings:
+        for item in render_plan(script, options):
+            if not isinstance(item, Line):
+                continue
+            key = clip_key(engine, version, item.utterance)
+            if key in seen:
+                continue
+            seen.add(key)
+            if cache.get_stats(key) is None or not cache.has(key):
+                pending[key] = (item.utterance, f"{name}: {item.label}")
+    stats = SynthStats(cached=len(seen) - len(pending))
+    keys = list(pending)
+
+    def stored(job: int, clip: Clip | None, measured: bytes) -> None:
+        if clip is not None:  # the worker could not write it: store it here
+            cache.put(keys[job], clip)
+            cache.put_stats(keys[job], measured)
+
+    synthesize_each(
+        [pending[key][0] for key in keys],
+        stored,
+        store=(cache, keys),
+        engine=engine,
+        labels=[pending[key][1] for key in keys],
+        progress=progress,
+        stats=stats,
+        executor=executor,
+    )
+    return stats
