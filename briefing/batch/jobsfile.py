@@ -17,6 +17,7 @@ the jobs file's own folder, so a batch runs the same from any working directory.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -105,8 +106,8 @@ def _job(path: Path, base: Path, number: int, table: Mapping[str, object]) -> Jo
     strings = {key: _string(where, table, key) for key in _STRINGS}
     return Job(
         name=name,
-        sources=tuple(s if s.startswith(_URL_PREFIXES) else str(base / s) for s in sources),
-        output=base / output,
+        sources=tuple(s if s.startswith(_URL_PREFIXES) else str(_under(base, s)) for s in sources),
+        output=_under(base, output),
         cast=_path(where, base, table, "cast"),
         profile=strings["profile"],
         title=strings["title"] or "News Briefing",
@@ -142,7 +143,7 @@ def _number(
 
 def _path(where: str, base: Path, table: Mapping[str, object], key: str) -> Path | None:
     value = _string(where, table, key)
-    return base / value if value is not None else None
+    return _under(base, value) if value is not None else None
 
 
 def _paths(where: str, base: Path, table: Mapping[str, object], key: str) -> tuple[Path, ...]:
@@ -151,7 +152,12 @@ def _paths(where: str, base: Path, table: Mapping[str, object], key: str) -> tup
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ConfigError(f"{where}: {key!r} must be a list of paths")
-    return tuple(base / v for v in value)
+    return tuple(_under(base, v) for v in value)
+
+
+def _under(base: Path, path: str) -> Path:
+    """`path` relative to the jobs file's folder (unchanged when absolute), `..` folded."""
+    return Path(os.path.normpath(base / Path(path).expanduser()))
 
 
 def _check_unique(path: Path, jobs: list[Job]) -> None:

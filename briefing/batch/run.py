@@ -147,9 +147,19 @@ def _prepare(
         cache_dir=cache_dir,
         use_cache=settings.use_cache,
     )
+    for target in (options.output, *options.transcripts, *filter(None, [options.chapters])):
+        _make_folder(target.parent)
     check_outputs(options)
     config = load_config(script_options)
     return build_script(job.sources, script_options, config), options
+
+
+def _make_folder(folder: Path) -> None:
+    """A job's output folder, made when missing (a batch writes many files, often in new ones)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{folder}: cannot create the output folder: {exc.strerror}") from None
 
 
 def render_options(job: Job, settings: BatchSettings, cache_dir: Path | None) -> RenderOptions:

@@ -41,7 +41,7 @@ class DaskExecutor:
     """The `Executor` of a Dask cluster: an embedded LocalCluster or a running scheduler."""
 
     def __init__(
-        self, scheduler: str, workers: int | None = None, timeout: float = CONNECT_TIMEOUT
+        self, scheduler: str, workers: int | None = None, timeout: float | None = None
     ) -> None:
         try:
             import distributed
@@ -51,6 +51,7 @@ class DaskExecutor:
                 hint=_INSTALL_HINT,
             ) from exc
         self._distributed = distributed
+        timeout = timeout if timeout is not None else CONNECT_TIMEOUT
         self._cluster: Any = None
         self._checked: set[str] = set()
         self.scheduler = scheduler

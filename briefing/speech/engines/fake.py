@@ -9,6 +9,9 @@ For a text containing `marker`, mode `raise` raises SynthesisError, `hang` sleep
 MissingDependencyError (as an engine that cannot load its backend does). A mode suffixed
 `-once` (`crash-once:X`) fails only the first time a text is seen; the "seen" mark is a file
 in BRIEFING_FAKE_STATE (a directory), so it survives the worker being replaced.
+
+BRIEFING_FAKE_VERSION, when set, replaces the engine's version: a cluster worker started with
+it plays one with another engine installed.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ class FakeEngine:
 
     def version(self) -> str:
         """The fake engine's version (part of cache keys)."""
-        return VERSION
+        return os.environ.get("BRIEFING_FAKE_VERSION", VERSION)
 
     def voices(self) -> list[EngineVoice]:
         """A small fixed list mirroring real eSpeak ids."""
