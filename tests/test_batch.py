@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from batch_helpers import clip_keys, write_articles, write_jobs
 from typer.testing import CliRunner
 
-from batch_helpers import clip_keys, write_articles, write_jobs
 from briefing.batch import BatchSettings, load_jobs, run_batch
 from briefing.cli import app
 from briefing.errors import ConfigError
@@ -68,7 +68,7 @@ def test_a_bad_jobs_file_is_one_error_before_any_work(
         load_jobs(path)
     result = runner.invoke(app, ["batch", str(path), *FAKE])
     assert result.exit_code == 2
-    assert message.split("'")[0] in result.stderr and "Traceback" not in result.stderr
+    assert message.split("'", maxsplit=1)[0] in result.stderr and "Traceback" not in result.stderr
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path: Path) -> None:
