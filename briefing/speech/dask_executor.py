@@ -62,7 +62,10 @@ class DaskExecutor:
                 n_workers=workers or os.cpu_count() or 1,
                 threads_per_worker=1,
                 processes=True,
+                host="127.0.0.1",  # this machine's cluster: nothing listens beyond it
                 dashboard_address=None,
+                # No dashboard, and its health routes on any free port (8787 may be taken).
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR,
             )
             address = self._cluster.scheduler_address
