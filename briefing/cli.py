@@ -278,19 +278,8 @@ def batch_command(
             executor.close()
 
     report = _guard(run)
-    for outcome in report.outcomes:
-        if outcome.error is not None:
-            hint = f" (hint: {outcome.error.hint})" if outcome.error.hint else ""
-            typer.echo(f"job {outcome.job.name}: error: {outcome.error.message}{hint}", err=True)
-        elif outcome.result is not None and not quiet:
-            minutes, seconds = divmod(round(outcome.result.duration), 60)
-            typer.echo(f"job {outcome.job.name}: made {outcome.result.output} "
-                       f"({minutes}:{seconds:02d})", err=True)  # fmt: skip
-    if not quiet:
-        done = len(report.outcomes) - len(report.failed)
-        typer.echo(f"{done} of {len(report.outcomes)} jobs rendered; "
-                   f"{report.clips_synthesized} clips synthesized, "
-                   f"{report.clips_cached} from the cache", err=True)  # fmt: skip
+    for line in report.lines(verbose=not quiet):
+        typer.echo(line, err=True)
     if report.failed:
         raise typer.Exit(1)
 

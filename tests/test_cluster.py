@@ -149,3 +149,18 @@ def test_an_unreachable_scheduler_is_one_line_before_any_work(
         f"error: cannot reach the Dask scheduler at {address}"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_render_with_an_embedded_cluster_writes_what_the_local_pool_writes(
+    tmp_path: Path,
+) -> None:
+    write_articles(tmp_path / "articles")
+    sources = [str(tmp_path / "articles" / f"{name}.txt") for name in ("ferry", "museum")]
+    args = ["render", *sources, "--engine", "fake", "--date", "2026-01-05", "--quiet"]
+    runner = CliRunner()
+    for name, extra in (("pool", []), ("cluster", ["--scheduler", "local", "--jobs", "2"])):
+        out = ["-o", str(tmp_path / f"{name}.mp3"), "--cache-dir", str(tmp_path / name)]
+        result = runner.invoke(app, [*args, *out, *extra])
+        assert result.exit_code == 0, result.output
+    assert clip_keys(tmp_path / "pool") == clip_keys(tmp_path / "cluster") != []
+    assert (tmp_path / "pool.mp3").read_bytes() == (tmp_path / "cluster.mp3").read_bytes()

@@ -68,6 +68,25 @@ class BatchReport:
         """The jobs that did not render."""
         return tuple(o for o in self.outcomes if o.error is not None)
 
+    def lines(self, verbose: bool) -> list[str]:
+        """What the CLI prints: each failure by name; unless quiet, each file made and counts."""
+        lines = []
+        for outcome in self.outcomes:
+            if outcome.error is not None:
+                hint = f" (hint: {outcome.error.hint})" if outcome.error.hint else ""
+                lines.append(f"job {outcome.job.name}: error: {outcome.error.message}{hint}")
+            elif outcome.result is not None and verbose:
+                minutes, seconds = divmod(round(outcome.result.duration), 60)
+                made = f"{outcome.result.output} ({minutes}:{seconds:02d})"
+                lines.append(f"job {outcome.job.name}: made {made}")
+        if verbose:
+            done = len(self.outcomes) - len(self.failed)
+            lines.append(
+                f"{done} of {len(self.outcomes)} jobs rendered; {self.clips_synthesized} clips"
+                f" synthesized, {self.clips_cached} from the cache"
+            )
+        return lines
+
 
 _BATCH_WIDE = (ClusterError, MissingDependencyError)
 """Failures that no other job would escape: they stop the batch."""
