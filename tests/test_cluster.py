@@ -20,7 +20,6 @@ from briefing.cli import app
 from briefing.errors import ClusterError, MissingDependencyError
 from briefing.speech import dask_executor
 from briefing.speech.dask_executor import DaskExecutor
-from briefing.speech.engines import engine_version
 from briefing.speech.executor import Executor
 from briefing.speech.process_pool import LocalPool
 
@@ -114,8 +113,7 @@ def test_workers_with_another_engine_version_are_refused_before_any_work(
     monkeypatch.setenv("BRIEFING_FAKE_VERSION", "fake-0.9")
     executor = DaskExecutor("local", workers=1)
     try:
-        monkeypatch.delenv("BRIEFING_FAKE_VERSION")
-        engine_version.cache_clear()
+        monkeypatch.delenv("BRIEFING_FAKE_VERSION")  # this machine's fake engine: 'fake-1'
         write_articles(tmp_path / "articles")
         path = write_jobs(tmp_path, {"one": ["ferry"]})
         with pytest.raises(MissingDependencyError, match=r"has engine fake 'fake-0\.9'.*'fake-1'"):
@@ -123,7 +121,6 @@ def test_workers_with_another_engine_version_are_refused_before_any_work(
         assert not (tmp_path / "out").exists() and not (tmp_path / "cache").exists()
     finally:
         executor.close()
-        engine_version.cache_clear()
 
 
 def _closed_port() -> int:

@@ -15,7 +15,7 @@ from briefing.model import Clip, Utterance
 from briefing.output.render import render_plan
 from briefing.output.timeline import Line
 from briefing.speech.clip_cache import ClipCache, clip_key
-from briefing.speech.engines import engine_version
+from briefing.speech.engines import engine_sample_rate, engine_version
 from briefing.speech.pool import SynthStats, synthesize_each
 
 if TYPE_CHECKING:
@@ -37,34 +37,49 @@ def synthesize_ahead(
     here fails its own briefings' renders again, by name.
     """
     version = engine_version(engine)
-    pending: dict[str, tuple[Utterance, str]] = {}
+    pending: dict[int, dict[str, tuple[Utterance, str]]] = {}  # by the briefings' rates
     seen: set[str] = set()
     for name, script, options in briefings:
+        rate = options.sample_rate or engine_sample_rate(engine)
         for item in render_plan(script, options):
             if not isinstance(item, Line):
                 continue
-            key = clip_key(engine, version, item.utterance)
+            key = clip_key(engine, version, item.utterance, sample_rate=rate)
             if key in seen:
                 continue
             seen.add(key)
             if cache.get_stats(key) is None or not cache.has(key):
-                pending[key] = (item.utterance, f"{name}: {item.label}")
-    stats = SynthStats(cached=len(seen) - len(pending))
-    keys = list(pending)
+                pending.setdefault(rate, {})[key] = (item.utterance, f"{name}: {item.label}")
+    total = sum(len(jobs) for jobs in pending.values())
+    stats = SynthStats(cached=len(seen) - total)
+    done = 0
+    for rate, jobs in pending.items():
+        keys = list(jobs)
 
-    def stored(job: int, clip: Clip | None, measured: bytes) -> None:
-        if clip is not None:  # the worker could not write it: store it here
-            cache.put(keys[job], clip)
-            cache.put_stats(keys[job], measured)
+        def stored(job: int, clip: Clip | None, measured: bytes, keys: list[str] = keys) -> None:
+            if clip is not None:  # the worker could not write it: store it here
+                cache.put(keys[job], clip)
+                cache.put_stats(keys[job], measured)
 
-    synthesize_each(
-        [pending[key][0] for key in keys],
-        stored,
-        store=(cache, keys),
-        engine=engine,
-        labels=[pending[key][1] for key in keys],
-        progress=progress,
-        stats=stats,
-        executor=executor,
-    )
+        synthesize_each(
+            [jobs[key][0] for key in keys],
+            stored,
+            store=(cache, keys),
+            engine=engine,
+            labels=[jobs[key][1] for key in keys],
+            progress=_offset(progress, done, total),
+            stats=stats,
+            executor=executor,
+            sample_rate=rate,
+        )
+        done += len(keys)
     return stats
+
+
+def _offset(
+    progress: Callable[[int, int], None] | None, before: int, total: int
+) -> Callable[[int, int], None] | None:
+    """One rate's progress as part of the whole batch's."""
+    if progress is None:
+        return None
+    return lambda done, _: progress(before + done, total)

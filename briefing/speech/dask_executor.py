@@ -234,7 +234,7 @@ def synthesize_chunk(
         version = made.version()
         for job, label in zip(jobs, labels, strict=True):
             try:
-                clip, stats = make_clip(made, job.utterance)
+                clip, stats = make_clip(made, job.utterance, job.sample_rate)
             except BriefingError as exc:
                 raise type(exc)(
                     f"could not synthesize {label}: {exc.message}", hint=exc.hint

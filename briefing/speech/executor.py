@@ -32,10 +32,11 @@ class SynthJob:
     """One utterance to synthesize, as an executor sends it to a worker."""
 
     utterance: Utterance
+    sample_rate: int
+    """The briefing's sample rate: the worker resamples a clip at another rate to it (once,
+    before measuring it), so every clip arrives, and is cached, at the briefing's rate."""
     key: str | None = None
     """The clip cache's key for it (None: not cached, e.g. a one-off resynthesis)."""
-    sample_rate: int | None = None
-    """The briefing's sample rate (None: the engine's own); see `RenderOptions.sample_rate`."""
 
 
 @dataclass(frozen=True)

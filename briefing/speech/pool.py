@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from briefing import errors
 from briefing.model import Clip, Utterance
 from briefing.speech.clip_cache import ClipCache, clip_key, entry_bytes
-from briefing.speech.engines import engine_version
+from briefing.speech.engines import engine_sample_rate, engine_version
 from briefing.speech.executor import Executor, SynthJob, SynthResult
 
 Progress = Callable[[int, int], None]
@@ -40,8 +40,11 @@ def synthesize_all(
     timeout: float = 60.0,
     stats: SynthStats | None = None,
     executor: Executor | None = None,
+    sample_rate: int | None = None,
 ) -> list[Clip]:
-    """Synthesize every utterance (cache first, then worker processes started with 'spawn')."""
+    """Synthesize every utterance (cache first, then `executor`: by default the local pool).
+
+    Clips come at `sample_rate` (default: the engine's own), resampled by the workers."""
     total = len(utterances)
     names = list(labels) if labels is not None else [f"segment {i + 1}" for i in range(total)]
     # Identical utterances (a repeated sign-off, say) are synthesized once.
@@ -52,10 +55,11 @@ def synthesize_all(
     keys: dict[Utterance, str] = {}
     pending: list[Utterance] = []
     version = engine_version(engine) if cache is not None else ""
+    rate = sample_rate or engine_sample_rate(engine)
     for utterance, where in unique.items():
         clip = None
         if cache is not None:
-            keys[utterance] = clip_key(engine, version, utterance)
+            keys[utterance] = clip_key(engine, version, utterance, sample_rate=rate)
             clip = cache.get(keys[utterance])
         if clip is None:
             pending.append(utterance)
@@ -89,6 +93,7 @@ def synthesize_all(
         timeout=timeout,
         stats=stats,
         executor=executor,
+        sample_rate=rate,
     )
     clips = [clip for clip in results if clip is not None]
     if len(clips) != total:  # never hand the stitcher a briefing with a hole in it
@@ -124,7 +129,8 @@ def synthesize_each(
     cache themselves and deliver None in their place (the cache counts their size); the audio
     never reaches this process. A clip that comes back from elsewhere (a Dask worker) is
     written into that cache here and delivered. Every utterance is delivered exactly once, or
-    an error is raised. `executor` None: the local process pool of `jobs` workers.
+    an error is raised. `executor` None: the local process pool of `jobs` workers. Clips come
+    at `sample_rate` (default: the engine's own), resampled by the workers.
     """
     if not utterances:
         return
@@ -158,9 +164,9 @@ def synthesize_each(
     # Same-voice utterances in a row: an engine that keeps its settings between utterances
     # (pyttsx3 reloads a voice only when it changes) then rarely switches.
     order = sorted(range(total), key=lambda i: _voice_key(utterances[i]))
+    rate = sample_rate or engine_sample_rate(engine)
     jobs_in_order = [
-        SynthJob(utterances[i], store[1][i] if store is not None else None, sample_rate)
-        for i in order
+        SynthJob(utterances[i], rate, store[1][i] if store is not None else None) for i in order
     ]
     if executor is None:
         from briefing.speech.process_pool import LocalPool

@@ -119,10 +119,15 @@ class _Pool:
         for worker in self.workers:
             if worker.batch or not self.queue:
                 continue
-            batch = [self.queue.popleft() for _ in range(min(self.batch_size, len(self.queue)))]
+            # A batch is at one sample rate (a worker message carries one).
+            batch = [self.queue.popleft()]
+            rate = self.jobs[batch[0]].sample_rate
+            while (self.queue and len(batch) < self.batch_size
+                   and self.jobs[self.queue[0]].sample_rate == rate):  # fmt: skip
+                batch.append(self.queue.popleft())
             worker.batch.extend(batch)
             items = [(job, self.jobs[job].utterance, self.jobs[job].key) for job in batch]
-            worker.conn.send((directory, items))
+            worker.conn.send((directory, rate, items))
             worker.deadline = time.monotonic() + self.timeout
             if not worker.ready:
                 worker.deadline += STARTUP_TIMEOUT
