@@ -56,8 +56,10 @@ def cluster(fake_state: Path) -> Iterator[DaskExecutor]:
             executor.close()
 
 
-def _run(folder: Path, jobs: dict[str, list[str]], executor: Executor, cache: Path) -> BatchReport:
-    path = write_jobs(folder, jobs)
+def _run(
+    folder: Path, jobs: dict[str, list[str]], executor: Executor, cache: Path, write: bool = True
+) -> BatchReport:
+    path = write_jobs(folder, jobs) if write else folder / "jobs.toml"
     report = run_batch(load_jobs(path), BatchSettings("fake", 2, cache), executor)
     assert report.failed == (), [str(o.error) for o in report.failed]
     return report
@@ -88,6 +90,27 @@ def test_the_cluster_renders_what_the_local_pool_renders(
             a = (tmp_path / "cache-local" / (name + suffix)).read_bytes()
             assert a == (tmp_path / "cache-remote" / (name + suffix)).read_bytes()
     assert _outputs(local) == _outputs(remote)  # same audio, byte for byte (MP3, WAV, VTT)
+
+
+def test_cluster_workers_resample_to_the_briefings_rate_as_local_ones_do(
+    tmp_path: Path, cluster: DaskExecutor
+) -> None:
+    import wave
+
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    for folder in (local, remote):
+        write_articles(folder / "articles")
+        path = write_jobs(folder, {"plain": ["ferry"], "hifi": ["museum"]})
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('name = "hifi"', 'name = "hifi"\nsample_rate = 44100'))
+    by_pool = _run(local, {}, LocalPool(2), tmp_path / "cache-local", write=False)
+    by_cluster = _run(remote, {}, cluster, tmp_path / "cache-remote", write=False)
+    assert [o.result.sample_rate for o in by_cluster.outcomes if o.result] == [22050, 44100]
+    with wave.open(str(remote / "out" / "hifi.wav")) as wav:
+        assert wav.getframerate() == 44100
+    assert clip_keys(tmp_path / "cache-local") == clip_keys(tmp_path / "cache-remote")
+    assert by_pool.clips_synthesized == by_cluster.clips_synthesized
+    assert _outputs(local) == _outputs(remote)
 
 
 def test_a_worker_that_dies_mid_batch_loses_and_duplicates_nothing(

@@ -29,7 +29,8 @@ _URL_PREFIXES = ("http://", "https://")
 _STRINGS = ("title", "author", "album", "date", "profile", "transition")
 _PATHS = ("cast", "chapters")
 _PATH_LISTS = ("lexicons", "transcripts")
-_KEYS = {"name", "sources", "output", "rate", "loudness", *_STRINGS, *_PATHS, *_PATH_LISTS}
+_KEYS = {"name", "sources", "output", "rate", "loudness", "sample_rate", *_STRINGS, *_PATHS}
+_KEYS |= set(_PATH_LISTS)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Job:
     transition: str | None = None
     rate: int = 175
     loudness: float = -16.0
+    sample_rate: int | None = None
+    """The briefing's sample rate (Hz); None: the engine's own."""
     lexicons: tuple[Path, ...] = ()
     transcripts: tuple[Path, ...] = ()
     chapters: Path | None = None
@@ -117,6 +120,7 @@ def _job(path: Path, base: Path, number: int, table: Mapping[str, object]) -> Jo
         transition=strings["transition"],
         rate=int(_number(where, table, "rate", 175, 80, 450)),
         loudness=_number(where, table, "loudness", -16.0, -40, -6),
+        sample_rate=_sample_rate(where, table),
         lexicons=_paths(where, base, table, "lexicons"),
         transcripts=_paths(where, base, table, "transcripts"),
         chapters=_path(where, base, table, "chapters"),
@@ -139,6 +143,15 @@ def _number(
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
         raise ConfigError(f"{where}: {key!r} must be a number from {low:g} to {high:g}")
     return float(value)
+
+
+def _sample_rate(where: str, table: Mapping[str, object]) -> int | None:
+    if "sample_rate" not in table:
+        return None
+    value = _number(where, table, "sample_rate", 0, 8000, 192000)
+    if value != int(value):
+        raise ConfigError(f"{where}: 'sample_rate' must be a whole number of Hz")
+    return int(value)
 
 
 def _path(where: str, base: Path, table: Mapping[str, object], key: str) -> Path | None:

@@ -213,6 +213,7 @@ def render_options(job: Job, settings: BatchSettings, cache_dir: Path | None) ->
         ),
         transcripts=job.transcripts,
         chapters=job.chapters,
+        sample_rate=job.sample_rate,
     )
 
 
