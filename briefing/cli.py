@@ -179,6 +179,7 @@ def render_command(
     """Render articles into one audio briefing."""
     # Loaded here, not at import: `script`, `voices` and `cache` never need them.
     from briefing.output.options import RenderOptions
+    from briefing.output.prefetch import render_on
     from briefing.output.render import render
     from briefing.progress import progress_bar
     from briefing.speech.engines.worker import discard_spare_workers, prestart_worker
@@ -230,7 +231,9 @@ def render_command(
             prestart_worker(engine)
         script = build_script(articles, script_options, config)
         with progress_bar(quiet) as progress:
-            return render(script, options, engine, progress, executor)
+            if executor is not None:
+                return render_on(executor, script, options, engine, progress)
+            return render(script, options, engine, progress)
 
     try:
         result = _guard(run)

@@ -43,17 +43,27 @@ def fake_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("fake-state")
 
 
+class _Kept(DaskExecutor):
+    """The module's cluster, kept open when a batch releases it after synthesis."""
+
+    def close(self) -> None:
+        """Kept for the next test; `release` closes it."""
+
+    def release(self) -> None:
+        super().close()
+
+
 @pytest.fixture(scope="module")
 def cluster(fake_state: Path) -> Iterator[DaskExecutor]:
     """Two worker processes, started with the crash injection in their environment."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BRIEFING_FAKE_FAIL", f"crash-once:{CRASH_MARKER}")
         patch.setenv("BRIEFING_FAKE_STATE", str(fake_state))
-        executor = DaskExecutor("local", workers=2)
+        executor = _Kept("local", workers=2)
         try:
             yield executor
         finally:
-            executor.close()
+            executor.release()
 
 
 def _run(

@@ -1,5 +1,7 @@
 """Run a batch: read every job's sources, synthesize all their clips at once, render each job.
 
+`run_batch` closes the executor once every clip is made (the renders then only encode).
+
 Three passes, each over every job: (1) check outputs, cast and voices, and build the script;
 (2) synthesize every clip the scripts need and the shared clip cache lacks, in one executor run
 (a story in several briefings is made once, and every worker stays busy to the end); (3) render
@@ -119,6 +121,7 @@ def run_batch(
                 errors[job.name] = error
             report("reading", number, len(jobs))
         cache = ClipCache(cache_dir)
+        render_on: Executor | None = executor
         try:
             made = synthesize_ahead(
                 [(job.name, script, options) for job, script, options in prepared],
@@ -131,9 +134,15 @@ def run_batch(
             raise
         except BriefingError:  # one clip failed: each render tries its own clips again
             made = SynthStats()
+        else:
+            # Every clip is in the cache: release the cluster, whose scheduler and idle workers
+            # cost CPU the encoding wants (see `output.prefetch.render_on`); a clip a render
+            # still lacks (none, unless the cache evicted one) is made by the local pool.
+            executor.close()
+            render_on = None
         for number, (job, script, options) in enumerate(prepared, start=1):
             try:
-                results[job.name] = render(script, options, settings.engine, None, executor)
+                results[job.name] = render(script, options, settings.engine, None, render_on)
             except _BATCH_WIDE:
                 raise
             except BriefingError as error:

@@ -20,7 +20,8 @@ from briefing.speech.pool import SynthStats, synthesize_each
 
 if TYPE_CHECKING:
     from briefing.cast.assign import Script
-    from briefing.output.options import RenderOptions
+    from briefing.output.options import Progress, RenderOptions
+    from briefing.output.render import RenderResult
     from briefing.speech.executor import Executor
 
 
@@ -74,6 +75,32 @@ def synthesize_ahead(
         )
         done += len(keys)
     return stats
+
+
+def render_on(
+    executor: Executor,
+    script: Script,
+    options: RenderOptions,
+    engine: str,
+    progress: Progress | None = None,
+) -> RenderResult:
+    """Render with synthesis on `executor`, closed as soon as every clip is in the cache.
+
+    An embedded cluster's scheduler and idle workers cost CPU the encoding then wants (measured:
+    a render's encoding 15 s alone, 26 s beside an idle two-worker LocalCluster on the shared
+    2-core machine), so the cluster is released before it; a clip the render still lacks (none,
+    unless the cache evicted one) is made by the local pool. Without a cache the render
+    synthesizes on the executor itself.
+    """
+    from briefing.output.render import render
+
+    if not options.use_cache:
+        return render(script, options, engine, progress, executor)
+    on_synthesis = (lambda d, t: progress("synthesizing", d, t)) if progress else None
+    synthesize_ahead([("briefing", script, options)], engine, ClipCache(options.cache_dir),
+                     executor, on_synthesis)  # fmt: skip
+    executor.close()
+    return render(script, options, engine, progress)
 
 
 def _offset(
