@@ -26,6 +26,7 @@ from briefing.model import Tags
 from briefing.output.options import RenderOptions
 from briefing.output.timeline import Structure, Transition
 from briefing.pipeline import ScriptOptions, build_script, check_outputs, load_config
+from briefing.speech.engines import check_engine
 
 if TYPE_CHECKING:
     from briefing.cast.assign import Script
@@ -91,7 +92,8 @@ class BatchReport:
 
 
 _BATCH_WIDE = (ClusterError, MissingDependencyError)
-"""Failures that no other job would escape: they stop the batch."""
+"""Failures of the batch's shared synthesis that no job would escape: they stop the batch. A
+job's own missing encoder (ffmpeg for .m4a) fails that job only."""
 
 
 def run_batch(
@@ -109,13 +111,14 @@ def run_batch(
     report = progress or (lambda stage, done, total: None)
     errors: dict[str, BriefingError] = {}
     results: dict[str, RenderResult] = {}
-    executor.check(settings.engine)  # before any work: a worker with another engine stops it
+    check_engine(settings.engine)  # before any work: the engine here, then the workers'
+    executor.check(settings.engine)
     with _cache_directory(settings) as cache_dir:
         prepared: list[tuple[Job, Script, RenderOptions]] = []
         for number, job in enumerate(jobs, start=1):
             try:
                 prepared.append((job, *_prepare(job, settings, cache_dir)))
-            except _BATCH_WIDE:
+            except ClusterError:
                 raise
             except BriefingError as error:
                 errors[job.name] = error
@@ -143,7 +146,7 @@ def run_batch(
         for number, (job, script, options) in enumerate(prepared, start=1):
             try:
                 results[job.name] = render(script, options, settings.engine, None, render_on)
-            except _BATCH_WIDE:
+            except ClusterError:
                 raise
             except BriefingError as error:
                 errors[job.name] = error
