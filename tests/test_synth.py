@@ -49,8 +49,10 @@ def _children_of(me: int) -> list[int]:
             command = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        # multiprocessing's resource tracker is shared and long-lived, not a worker.
-        if int(fields[1]) == me and fields[0] != "Z" and b"resource_tracker" not in command:
+        # multiprocessing's resource tracker and forkserver (started by the cluster tests' Dask
+        # workers) are shared and live as long as this process: neither is a worker.
+        shared = b"resource_tracker" in command or b"multiprocessing.forkserver" in command
+        if int(fields[1]) == me and fields[0] != "Z" and not shared:
             found.append(int(entry.name))
     return found
 
