@@ -114,6 +114,14 @@ LoudnessOpt = Annotated[
         "--loudness", min=-40, max=-6, help="Integrated loudness of the file, LUFS (the profile's)."
     ),
 ]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        envvar="BRIEFING_SCHEDULER",
+        help="Synthesize on a Dask cluster: 'local' (one on this machine) or tcp://HOST:8786.",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -203,14 +211,20 @@ def render_command(
     lexicon: LexiconOpt = None,
     min_quote_words: MinWordsOpt = 4,
     engine: EngineOpt = "pyttsx3",
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Render articles (or one edited `script --format json` file) into one audio briefing."""
     # Loaded here, not at import: `script`, `voices` and `cache` never need them.
     from briefing.output.options import RenderOptions
+    from briefing.output.prefetch import render_on
     from briefing.output.profiles import apply_profile, get_profile
     from briefing.output.render import render
     from briefing.progress import progress_bar
     from briefing.speech.engines.worker import discard_spare_workers, prestart_worker
+    from briefing.speech.executor import Executor
+    from briefing.speech.pool import open_executor
+
+    executor: Executor | None = None
 
     show_warnings(quiet)
 
@@ -252,17 +266,25 @@ def render_command(
         script_options = replace(script_options, cache_dir=cache_dir, use_cache=not no_cache)
         check_outputs(options, articles)
         config = load_config(script_options)
-        # A synthesis worker starts while the articles are read (unused if nothing changed).
-        prestart_worker(engine)
+        nonlocal executor
+        if scheduler:  # reached and checked before any work
+            executor = open_executor(scheduler, jobs)
+            executor.check(engine)
+        else:  # a synthesis worker starts while the articles are read (unused if unchanged)
+            prestart_worker(engine)
         script = script_from(articles, script_options, config)
         check_readable(script, title)
         with progress_bar(quiet) as progress:
+            if executor is not None:
+                return render_on(executor, script, options, engine, progress)
             return render(script, options, engine, progress)
 
     try:
         result = _guard(run)
     finally:
         discard_spare_workers()
+        if executor is not None:
+            executor.close()
     if not quiet:
         _summary(result)
 
@@ -313,6 +335,48 @@ def publish_command(
     message = _guard(run)
     if not quiet:
         typer.echo(message, err=True)
+
+
+@app.command("batch")
+def batch_command(
+    jobs_file: Annotated[Path, typer.Argument(help="Jobs file (TOML): one [[job]] per briefing.")],
+    scheduler: SchedulerOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan; read and write nothing else.")
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Synthesis workers and encoding threads."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    engine: EngineOpt = "pyttsx3",
+) -> None:
+    """Render many briefings from a jobs file, sharing one clip cache. Exit 1 if any job failed."""
+    from briefing.batch import BatchReport, BatchSettings, load_jobs, plan_text, run_batch
+    from briefing.progress import progress_bar
+    from briefing.speech.pool import open_executor
+
+    job_list = _guard(lambda: load_jobs(jobs_file))
+    if dry_run:
+        typer.echo(plan_text(job_list, scheduler))
+        return
+    settings = BatchSettings(engine, jobs, cache_dir, use_cache=not no_cache)
+
+    def run() -> BatchReport:
+        executor = open_executor(scheduler, jobs)
+        try:
+            with progress_bar(quiet) as progress:
+                return run_batch(job_list, settings, executor, progress)
+        finally:
+            executor.close()
+
+    report = _guard(run)
+    for line in report.lines(verbose=not quiet):
+        typer.echo(line, err=True)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 @app.command("script")

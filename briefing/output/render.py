@@ -31,6 +31,7 @@ from briefing.speech.engines import engine_sample_rate, engine_version
 
 if TYPE_CHECKING:
     from briefing.cast.assign import Script
+    from briefing.speech.executor import Executor
 
 GAIN_STEP_DB = 0.25
 """The briefing's gain is rounded to this, so a small edit leaves the other stories' audio as is."""
@@ -62,20 +63,23 @@ class RenderResult:
 
 
 def render(
-    script: Script, options: RenderOptions, engine: str, progress: Progress | None = None
+    script: Script,
+    options: RenderOptions,
+    engine: str,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> RenderResult:
-    """Synthesize, stitch, level and encode the script; write transcripts and chapters."""
+    """Synthesize, stitch, level and encode the script; write transcripts and chapters.
+
+    `executor` is where synthesis runs (None: the local process pool; see `speech.executor`).
+    """
     from briefing.output.readalong_files import is_epub, write_readalong
     from briefing.speech.clip_cache import ClipCache
 
     if is_epub(options.output):
-        return _render_epub(script, options, engine, progress)
+        return _render_epub(script, options, engine, progress, executor)
 
-    pauses = replace(script.config.pauses, **options.pause_overrides)
-    plan = plan_briefing(
-        script.stories, script.cast, pauses, options.structure, options.rate, script.lexicon
-    )
-    plan = [item for item in plan if not isinstance(item, Line) or _has_words(item)]
+    plan = render_plan(script, options)
     sample_rate = options.sample_rate or engine_sample_rate(engine)
     cache = ClipCache(options.cache_dir) if options.use_cache else None
     if cache is not None and not cache.writable():
@@ -121,7 +125,7 @@ def render(
         clips = cache or ClipCache(Path(stack.enter_context(_temporary_directory())))
         store = SectionCache(cache.directory) if cache is not None else None
         made = render_sectioned(plan, options, engine, clips, store, sample_rate, GAIN_STEP_DB,
-                                progress, stats, sections)  # fmt: skip
+                                progress, stats, sections, executor)  # fmt: skip
     briefing, duration = made.timing, made.duration
     report = LoudnessReport(made.loudness_lufs, made.true_peak_dbtp, 0.0)
     written = [
@@ -156,15 +160,28 @@ def render(
 
 
 def _render_epub(
-    script: Script, options: RenderOptions, engine: str, progress: Progress | None
+    script: Script,
+    options: RenderOptions,
+    engine: str,
+    progress: Progress | None,
+    executor: Executor | None,
 ) -> RenderResult:
     """`-o FILE.epub`: an MP3 rendered into a temporary folder, then put inside the book."""
     with tempfile.TemporaryDirectory(prefix="briefing-epub-") as folder:
         audio = Path(folder) / f"{options.output.stem}.mp3"
         inner = replace(options, output=audio, epub=options.output)
-        result = render(script, inner, engine, progress)
+        result = render(script, inner, engine, progress, executor)
     files = tuple(path for path in result.files if path != audio)
     return replace(result, output=options.output, files=files)
+
+
+def render_plan(script: Script, options: RenderOptions) -> list[PlanItem]:
+    """What the briefing says, in order: the lines to synthesize, pauses, chimes, chapters."""
+    pauses = replace(script.config.pauses, **options.pause_overrides)
+    plan = plan_briefing(
+        script.stories, script.cast, pauses, options.structure, options.rate, script.lexicon
+    )
+    return [item for item in plan if not isinstance(item, Line) or _has_words(item)]
 
 
 def _temporary_directory() -> tempfile.TemporaryDirectory[str]:

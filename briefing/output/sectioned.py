@@ -50,6 +50,7 @@ from briefing.speech.pool import SynthStats, synthesize_all, synthesize_each
 
 if TYPE_CHECKING:
     from briefing.output.options import Progress, RenderOptions
+    from briefing.speech.executor import Executor
 
 _FORMAT = b"BRK2"
 
@@ -79,11 +80,13 @@ def render_sectioned(
     progress: Progress | None,
     synth: SynthStats,
     sections: SectionStats,
+    executor: Executor | None = None,
 ) -> SectionedRender:
     """Synthesize what the cache lacks and write the audio, section by section.
 
     Every clip is at `sample_rate`: the workers resample a clip made at another rate once,
-    before it is measured and cached (its key carries the rate)."""
+    before it is measured and cached (its key carries the rate). `executor`: where synthesis
+    runs (None: the local process pool)."""
     from briefing.audio.encode import write_mp3_stream
 
     lines = [item for item in plan if isinstance(item, Line)]
@@ -130,6 +133,7 @@ def render_sectioned(
         if progress
         else None,
         stats=synth,
+        executor=executor,
         sample_rate=sample_rate,
     )
     if any(s.sample_rate != sample_rate for s in stats.values()):  # never expected (see above)

@@ -12,6 +12,9 @@ in BRIEFING_FAKE_STATE (a directory), so it survives the worker being replaced.
 
 BRIEFING_FAKE_SAMPLE_RATE sets the rate of its clips (default 22,050 Hz), so tests can render
 briefings from an engine whose rate differs from the output's.
+
+BRIEFING_FAKE_VERSION, when set, replaces the engine's version: a cluster worker started with
+it plays one with another engine installed.
 """
 
 from __future__ import annotations
@@ -63,7 +66,8 @@ class FakeEngine:
 
     def version(self) -> str:
         """The fake engine's version (part of cache keys), with its rate when not the default."""
-        return VERSION if self.sample_rate == SAMPLE_RATE else f"{VERSION}@{self.sample_rate}"
+        version = os.environ.get("BRIEFING_FAKE_VERSION", VERSION)
+        return version if self.sample_rate == SAMPLE_RATE else f"{version}@{self.sample_rate}"
 
     def voices(self) -> list[EngineVoice]:
         """A small fixed list mirroring real eSpeak ids."""

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import briefing
 from briefing.errors import BriefingError, MissingDependencyError
-from briefing.model import Utterance
+from briefing.model import Clip, Utterance
 from briefing.speech.allocator import ENVIRONMENT
 from briefing.speech.engines.base import TTSEngine
 from briefing.speech.engines.verify import verify_clip
@@ -158,19 +158,28 @@ def serve(engine_name: str, conn: Connection) -> None:
         return  # the parent went away; nothing to report to
 
 
-def _run_batch(engine: TTSEngine, batch: Batch, conn: Connection) -> bool:
-    """Synthesize a batch, storing or sending each clip as it is done; False after a failure."""
+def make_clip(engine: TTSEngine, utterance: Utterance, sample_rate: int) -> tuple[Clip, bytes]:
+    """What every executor's workers do with a job: synthesize and verify the clip, resample it
+    to the briefing's rate (once, here), and measure its statistics."""
     # Imported here, in the worker: the parent can start workers without loading numpy.
     from briefing.audio.clip_stats import clip_stats
     from briefing.audio.resample import resample_clip
+
+    clip = engine.synthesize(utterance)
+    verify_clip(clip, utterance)
+    clip = resample_clip(clip, sample_rate)
+    return clip, clip_stats(clip).to_bytes()
+
+
+def _run_batch(engine: TTSEngine, batch: Batch, conn: Connection) -> bool:
+    """Synthesize a batch, storing or sending each clip as it is done; False after a failure."""
     from briefing.speech.clip_cache import ClipCache, entry_bytes
 
     directory, sample_rate, jobs = batch
     cache = ClipCache(Path(directory)) if directory is not None else None
     for index, utterance, key in jobs:
         try:
-            clip = engine.synthesize(utterance)
-            verify_clip(clip, utterance)
+            clip, stats = make_clip(engine, utterance, sample_rate)
         except MissingDependencyError as exc:  # engines start lazily: no retry will help
             conn.send(("fatal", type(exc).__name__, exc.message, exc.hint))
             return False
@@ -180,8 +189,6 @@ def _run_batch(engine: TTSEngine, batch: Batch, conn: Connection) -> bool:
         except Exception as exc:  # any engine bug becomes a retry, then an error
             conn.send(("err", index, f"{type(exc).__name__}: {exc}"))
             return False
-        clip = resample_clip(clip, sample_rate)
-        stats = clip_stats(clip).to_bytes()
         if cache is not None and key is not None and cache.write(key, clip):
             cache.put_stats(key, stats)
             conn.send(("stored", index, entry_bytes(clip), clip.sample_rate, stats))
