@@ -102,7 +102,7 @@ def test_a_failed_job_is_reported_by_name_and_the_others_finish(tmp_path: Path) 
     jobs = {"good": ["ferry"], "broken": ["ferry", "missing"], "named": ["museum"]}
     path = write_jobs(tmp_path, jobs)
     text = path.read_text(encoding="utf-8").replace(
-        'name = "named"', 'name = "named"\nprofile = "podcast"'
+        'name = "named"', 'name = "named"\nprofile = "radio"'
     )
     path.write_text(text, encoding="utf-8")
     result = runner.invoke(app, ["batch", str(path), *FAKE, "--cache-dir", str(tmp_path / "c")])
@@ -110,7 +110,7 @@ def test_a_failed_job_is_reported_by_name_and_the_others_finish(tmp_path: Path) 
     errors = [line for line in result.stderr.splitlines() if "error:" in line]
     assert len(errors) == 2
     assert errors[0].startswith("job broken: error:") and "missing.txt" in errors[0]
-    assert errors[1].startswith("job named: error:") and "profile 'podcast'" in errors[1]
+    assert errors[1].startswith("job named: error:") and "profile 'radio'" in errors[1]
     assert "1 of 3 jobs rendered" in result.stderr
     assert (tmp_path / "out" / "good.mp3").stat().st_size > 0
     assert not (tmp_path / "out" / "broken.wav").exists()

@@ -41,17 +41,18 @@ class Job:
     sources: tuple[str, ...]
     output: Path
     cast: Path | None = None
-    profile: str | None = None
-    """A named set of render options (issue 14's profiles); none exist yet, so naming one
-    fails that job with a clear error instead of being ignored."""
+    profile: str = "podcast"
+    """The output profile (`briefing.output.profiles`), as `render --profile`."""
     title: str = "News Briefing"
     author: str | None = None
     album: str | None = None
     date: str | None = None
     transition: str | None = None
     rate: int = 175
-    loudness: float = -16.0
+    loudness: float | None = None
+    """The file's loudness (LUFS); None: the profile's."""
     sample_rate: int | None = None
+    """Overrides the profile's rate."""
     """The briefing's sample rate (Hz); None: the engine's own."""
     lexicons: tuple[Path, ...] = ()
     transcripts: tuple[Path, ...] = ()
@@ -112,14 +113,14 @@ def _job(path: Path, base: Path, number: int, table: Mapping[str, object]) -> Jo
         sources=tuple(s if s.startswith(_URL_PREFIXES) else str(_under(base, s)) for s in sources),
         output=_under(base, output),
         cast=_path(where, base, table, "cast"),
-        profile=strings["profile"],
+        profile=strings["profile"] or "podcast",
         title=strings["title"] or "News Briefing",
         author=strings["author"],
         album=strings["album"],
         date=strings["date"],
         transition=strings["transition"],
         rate=int(_number(where, table, "rate", 175, 80, 450)),
-        loudness=_number(where, table, "loudness", -16.0, -40, -6),
+        loudness=_number(where, table, "loudness", -16.0, -40, -6) if "loudness" in table else None,
         sample_rate=_sample_rate(where, table),
         lexicons=_paths(where, base, table, "lexicons"),
         transcripts=_paths(where, base, table, "transcripts"),

@@ -16,7 +16,7 @@ import contextlib
 import datetime as dt
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -180,7 +180,7 @@ def _prepare(
     )
     for target in (options.output, *options.transcripts, *filter(None, [options.chapters])):
         _make_folder(target.parent)
-    check_outputs(options)
+    check_outputs(options, job.sources)
     config = load_config(script_options)
     return build_script(job.sources, script_options, config), options
 
@@ -195,11 +195,9 @@ def _make_folder(folder: Path) -> None:
 
 def render_options(job: Job, settings: BatchSettings, cache_dir: Path | None) -> RenderOptions:
     """The render options a job's keys make (what `briefing render`'s options would)."""
-    if job.profile is not None:
-        raise ConfigError(
-            f"profile {job.profile!r}: this version of briefing has no profiles",
-            hint="set the job's options (rate, loudness, title, ...) in the jobs file",
-        )
+    from briefing.output.profiles import apply_profile, get_profile
+
+    profile = get_profile(job.profile)
     try:
         when = dt.date.fromisoformat(job.date) if job.date is not None else None
     except ValueError:
@@ -209,14 +207,13 @@ def render_options(job: Job, settings: BatchSettings, cache_dir: Path | None) ->
     except ValueError:
         choices = ", ".join(t.value for t in Transition)
         raise ConfigError(f"transition {job.transition!r}: expected {choices}") from None
-    return RenderOptions(
+    options = RenderOptions(
         output=job.output,
         rate=job.rate,
         jobs=settings.jobs,
         cache_dir=cache_dir,
         use_cache=True,  # the batch's own cache (temporary under --no-cache)
         structure=Structure(title=job.title, date=when, transition=transition),
-        loudness=job.loudness,
         tags=Tags(
             title=job.title,
             artist=job.author,
@@ -225,8 +222,9 @@ def render_options(job: Job, settings: BatchSettings, cache_dir: Path | None) ->
         ),
         transcripts=job.transcripts,
         chapters=job.chapters,
-        sample_rate=job.sample_rate,
     )
+    options = apply_profile(options, profile, job.loudness)
+    return replace(options, sample_rate=job.sample_rate or options.sample_rate)
 
 
 def plan_text(jobs: Sequence[Job], scheduler: str | None) -> str:
@@ -238,8 +236,7 @@ def plan_text(jobs: Sequence[Job], scheduler: str | None) -> str:
         lines.append(f"    sources:  {', '.join(job.sources)}")
         if job.cast is not None:
             lines.append(f"    cast:     {job.cast}")
-        if job.profile is not None:
-            lines.append(f"    profile:  {job.profile}")
+        lines.append(f"    profile:  {job.profile}")
         outputs = [job.output, *job.transcripts, *([job.chapters] if job.chapters else [])]
         lines.append(f"    outputs:  {', '.join(map(str, outputs))}")
     return "\n".join(lines)
