@@ -76,7 +76,7 @@ def load_cast_config(path: Path | None = None, engine: str | None = None) -> Cas
 def _engine_of(table: dict[str, Any], path: Path | None) -> str | None:
     value = table.get("engine")
     if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise ConfigError(f"{path}: `engine` must be an engine name such as \"kokoro\"")
+        raise ConfigError(f'{path}: `engine` must be an engine name such as "kokoro"')
     return value.strip() if value else None
 
 
@@ -137,10 +137,14 @@ def _config_from_table(table: dict[str, Any], path: Path, base: CastConfig | Non
     if unknown:
         raise ConfigError(f"{path}: unknown table [{sorted(unknown)[0]}]")
     sources: dict[str, str] = dict(base.sources) if base else {}
+    named_here: set[str] = set()
 
     def voice_at(value: Any, where: str) -> Voice:
         voice = _parse_voice(value, path, where)
-        sources.setdefault(voice.id, f"{path} {where}")
+        # Errors point at this file's first mention, over the default file's.
+        if voice.id not in named_here:
+            named_here.add(voice.id)
+            sources[voice.id] = f"{path} {where}"
         return voice
 
     narrator = _section_voice(table, "narrator", path, voice_at)

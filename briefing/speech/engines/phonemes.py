@@ -113,7 +113,9 @@ def _words(text: str, language: str) -> str:
         pointer = ctypes.c_void_p(ctypes.addressof(buffer))
         clauses: list[str] = []
         while pointer.value:
-            result = library.espeak_TextToPhonemes(ctypes.byref(pointer), _CHARS_UTF8, _PHONEME_MODE)
+            result = library.espeak_TextToPhonemes(
+                ctypes.byref(pointer), _CHARS_UTF8, _PHONEME_MODE
+            )
             if result:
                 clauses.append(result.decode("utf-8", errors="replace").strip())
     # The spaces around the run stay: they separate it from the punctuation beside it.
