@@ -17,11 +17,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import briefing_command
+from bench import briefing_command  # sibling scripts, not packages
 from recognizer import transcribe, word_error_rate, words
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def engine_wer(engine: str, articles: list[str], work: Path, jobs: int) -> tuple[float, int]:

@@ -25,16 +25,32 @@ def _files(directory: Path, suffix: str) -> list[Path]:
 
 
 def test_key_covers_everything_that_shapes_the_audio() -> None:
-    base = clip_key("pyttsx3", "v1", UTTERANCE)
+    def key(engine: str, version: str, utterance: Utterance, sample_rate: int = 22050) -> str:
+        return clip_key(engine, version, utterance, sample_rate=sample_rate)
+
+    base = key("pyttsx3", "v1", UTTERANCE)
     voice = UTTERANCE.voice
     variants = [
-        clip_key("fake", "v1", UTTERANCE),
-        clip_key("pyttsx3", "v2", UTTERANCE),
-        clip_key("pyttsx3", "v1", replace(UTTERANCE, voice=replace(voice, id="gmw/en-us"))),
-        clip_key("pyttsx3", "v1", replace(UTTERANCE, rate=180)),
-        clip_key("pyttsx3", "v1", replace(UTTERANCE, voice=replace(voice, pitch=61))),
-        clip_key("pyttsx3", "v1", replace(UTTERANCE, voice=replace(voice, volume=0.5))),
-        clip_key("pyttsx3", "v1", replace(UTTERANCE, text="The council voted on Monday.")),
+        key("fake", "v1", UTTERANCE),
+        key("pyttsx3", "v2", UTTERANCE),
+        key(
+            "pyttsx3",
+            "v1",
+            replace(UTTERANCE, voice=replace(voice, id="gmw/en-us")),
+            sample_rate=22050,
+        ),
+        key("pyttsx3", "v1", replace(UTTERANCE, rate=180)),
+        key("pyttsx3", "v1", replace(UTTERANCE, voice=replace(voice, pitch=61)), sample_rate=22050),
+        key(
+            "pyttsx3", "v1", replace(UTTERANCE, voice=replace(voice, volume=0.5)), sample_rate=22050
+        ),
+        key(
+            "pyttsx3",
+            "v1",
+            replace(UTTERANCE, text="The council voted on Monday."),
+            sample_rate=22050,
+        ),
+        key("pyttsx3", "v1", UTTERANCE, 44100),
     ]
     assert len({base, *variants}) == len(variants) + 1
 
@@ -42,7 +58,9 @@ def test_key_covers_everything_that_shapes_the_audio() -> None:
 def test_key_uses_the_rate_actually_rendered() -> None:
     own_rate = replace(UTTERANCE, voice=replace(UTTERANCE.voice, rate=150), rate=175)
     same = replace(UTTERANCE, voice=replace(UTTERANCE.voice, rate=150), rate=200)
-    assert clip_key("f", "1", own_rate) == clip_key("f", "1", same)
+    assert clip_key("f", "1", own_rate, sample_rate=22050) == clip_key(
+        "f", "1", same, sample_rate=22050
+    )
 
 
 def test_round_trip_and_miss(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ ENCODER_DELAY = 576
 """LAME 3.100's own delay (the tag's start_pad); decoders add 529 more."""
 DECODER_DELAY = 529
 FRAME_SAMPLES = 576
-"""Samples per frame at 22,050 Hz (MPEG-2 Layer III); 1152 at 32 kHz and above (MPEG-1)."""
+"""Samples per frame below 32 kHz (MPEG-2 Layer III); `frame_samples` gives any rate's."""
 SILENT = 64
 """|sample| below this (-54 dBFS) counts as silence when choosing cut points."""
 CHUNK_SECONDS = 60.0
@@ -41,6 +41,11 @@ def _encoder(sample_rate: int) -> lameenc.Encoder:
     enc.set_channels(1)
     enc.set_quality(QUALITY)
     return enc
+
+
+def frame_samples(sample_rate: int) -> int:
+    """Samples per Layer III frame: 576 below 32 kHz (MPEG-2), 1152 from 32 kHz (MPEG-1)."""
+    return FRAME_SAMPLES if sample_rate < 32000 else 2 * FRAME_SAMPLES
 
 
 def encode_mp3_single(pcm: bytes, sample_rate: int) -> bytes:
@@ -84,7 +89,7 @@ def cut_points(x: np.ndarray, sample_rate: int, chunks: int) -> list[int]:
     if chunks <= 1:
         return []
     block = 256
-    need = -(-(ENCODER_DELAY + DECODER_DELAY + FRAME_SAMPLES + 2 * 1024) // block)
+    need = -(-(ENCODER_DELAY + DECODER_DELAY + frame_samples(sample_rate) + 2 * 1024) // block)
     nb = len(x) // block
     blocks = x[: nb * block].reshape(nb, block)
     # max/min rather than abs: abs(-32768) overflows int16.
@@ -151,7 +156,7 @@ def encode_mp3(pcm: bytes, sample_rate: int, *, jobs: int = 2) -> bytes:
     """Encode mono 16-bit PCM to gapless MP3 on `jobs` threads; it decodes to the input's timing."""
     x = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
     n = len(x)
-    spf = FRAME_SAMPLES if sample_rate < 32000 else 2 * FRAME_SAMPLES
+    spf = frame_samples(sample_rate)
     wanted = 1 if jobs <= 1 else max(jobs, round(n / sample_rate / CHUNK_SECONDS))
     cuts = cut_points(x, sample_rate, wanted)
     # Plan: chunk k is fed from starts[k]; its first sample decodes right where it was.

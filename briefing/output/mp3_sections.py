@@ -32,10 +32,11 @@ import numpy as np
 
 from briefing.audio.mp3 import (
     BITRATE_KBPS,
+    DECODER_DELAY,
     ENCODER_DELAY,
-    FRAME_SAMPLES,
     QUALITY,
     _encode_part,
+    frame_samples,
     info_frame,
 )
 from briefing.model import Briefing, Chapter, ChapterStart, Cue, Pause, TimelineItem
@@ -48,7 +49,8 @@ SPLIT_MIN_MS = 600
 """Pauses at least this long are cut: paragraphs (700 ms), headlines and stories by default.
 A cut pause keeps >= 1024 silent samples on each side whatever this is set to (>= 250)."""
 JOIN_MS = (40, 25)
-"""How much shorter the two halves of a cut pause are made for MP3 (the join adds 52-78 ms)."""
+"""How much shorter the two halves of a cut pause are made for MP3 at 22,050 Hz (the join adds
+52-78 ms there); `join_shortening` gives any rate's."""
 AHEAD_PER_JOB = 4
 """Sections encoded ahead of the one being written, per thread: keeps threads busy, memory flat."""
 
@@ -79,6 +81,15 @@ class SectionStats:
 
     encoded: int = 0
     cached: int = 0
+
+
+def join_shortening(sample_rate: int) -> tuple[int, int]:
+    """JOIN_MS for MP3 at `sample_rate`: the join adds both codec delays and on average a bit
+    over half a frame of padding (measured 52-78 ms at 22,050 Hz, 25-51 ms at 44,100 Hz)."""
+    mean_join = ENCODER_DELAY + DECODER_DELAY + 0.57 * frame_samples(sample_rate)
+    total = round(1000 * mean_join / sample_rate)
+    first = round(total * JOIN_MS[0] / sum(JOIN_MS))
+    return first, total - first
 
 
 def split_sections(
@@ -165,6 +176,7 @@ def encode_keyed(
     from briefing.audio.loudness import apply_gain
 
     sr = timings[0].sample_rate
+    spf = frame_samples(sr)
     stats = stats if stats is not None else SectionStats()
 
     def encode(i: int) -> Section:
@@ -203,14 +215,15 @@ def encode_keyed(
             out.write(section.mp3)
             starts.append(offset)
             total = offset + section.samples
-            offset += section.frames * FRAME_SAMPLES
+            offset += section.frames * spf
             frames += section.frames
             audio_bytes += len(section.mp3)
             peak = max(peak, section.peak)
             if progress is not None:
                 progress(i + 1, len(timings))
-    # The last stream's padding (576-1151 samples) is the end padding gapless decoders drop.
-    end_pad = frames * FRAME_SAMPLES - ENCODER_DELAY - total
+    # The last stream's padding (at least a frame's worth) is the end padding gapless decoders
+    # drop.
+    end_pad = frames * spf - ENCODER_DELAY - total
     end = out.tell()
     out.seek(info_at)
     out.write(info_frame(first_header, frames, audio_bytes, end_pad))

@@ -24,7 +24,7 @@ from briefing.storage import default_directory, scan_entries, write_entry
 
 _MAGIC = b"BRC1"
 _HEADER = struct.Struct("<4sIQ")
-_KEY_FORMAT = 1
+_KEY_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,15 @@ class CacheInfo:
     max_bytes: int
 
 
-def clip_key(engine: str, engine_version: str, utterance: Utterance) -> str:
-    """sha256 over engine, engine version, voice id, rate, pitch, volume and spoken text."""
+def clip_key(engine: str, engine_version: str, utterance: Utterance, *, sample_rate: int) -> str:
+    """sha256 over engine, engine version, the clip's sample rate (it is cached resampled to the
+    briefing's), voice id, rate, pitch, volume and spoken text."""
     voice = utterance.voice
     fields = [
         _KEY_FORMAT,
         engine,
         engine_version,
+        sample_rate,
         voice.id,
         utterance.effective_rate,
         voice.pitch,

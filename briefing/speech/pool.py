@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection, wait
 from briefing import errors
 from briefing.model import Clip, Utterance
 from briefing.speech.clip_cache import ClipCache, clip_key
-from briefing.speech.engines import engine_version, job_timeout
+from briefing.speech.engines import engine_sample_rate, engine_version, job_timeout
 from briefing.speech.engines.worker import take_worker
 
 Progress = Callable[[int, int], None]
@@ -55,8 +55,11 @@ def synthesize_all(
     progress: Progress | None = None,
     timeout: float = 60.0,
     stats: SynthStats | None = None,
+    sample_rate: int | None = None,
 ) -> list[Clip]:
-    """Synthesize every utterance (cache first, then worker processes started with 'spawn')."""
+    """Synthesize every utterance (cache first, then worker processes started with 'spawn').
+
+    Clips come at `sample_rate` (default: the engine's own), resampled by the workers."""
     total = len(utterances)
     names = list(labels) if labels is not None else [f"segment {i + 1}" for i in range(total)]
     # Identical utterances (a repeated sign-off, say) are synthesized once.
@@ -67,10 +70,11 @@ def synthesize_all(
     keys: dict[Utterance, str] = {}
     pending: list[Utterance] = []
     version = engine_version(engine) if cache is not None else ""
+    rate = sample_rate or engine_sample_rate(engine)
     for utterance, where in unique.items():
         clip = None
         if cache is not None:
-            keys[utterance] = clip_key(engine, version, utterance)
+            keys[utterance] = clip_key(engine, version, utterance, sample_rate=rate)
             clip = cache.get(keys[utterance])
         if clip is None:
             pending.append(utterance)
@@ -103,6 +107,7 @@ def synthesize_all(
         labels=[names[unique[u][0]] for u in pending],
         timeout=timeout,
         stats=stats,
+        sample_rate=rate,
     )
     clips = [clip for clip in results if clip is not None]
     if len(clips) != total:  # never hand the stitcher a briefing with a hole in it
@@ -128,6 +133,7 @@ def synthesize_each(
     progress: Progress | None = None,
     timeout: float = 60.0,
     stats: SynthStats | None = None,
+    sample_rate: int | None = None,
 ) -> None:
     """Synthesize every utterance in worker processes, handing each clip on as it arrives.
 
@@ -135,6 +141,7 @@ def synthesize_each(
     With `store` (a cache and each utterance's key) the workers write the clips into the cache
     themselves and deliver None in their place (the cache counts their size); the audio never
     reaches this process. Every utterance is delivered exactly once, or an error is raised.
+    Clips come at `sample_rate` (default: the engine's own), resampled by the workers.
     """
     if not utterances:
         return
@@ -157,7 +164,8 @@ def synthesize_each(
     order = sorted(range(total), key=lambda i: _voice_key(utterances[i]))
     cache = store[0] if store is not None else None
     keys = [store[1][i] if store is not None else None for i in order]
-    _Pool(engine, max(1, workers), timeout).run(
+    rate = sample_rate or engine_sample_rate(engine)
+    _Pool(engine, max(1, workers), timeout, rate).run(
         [utterances[i] for i in order],
         [names[i] for i in order],
         lambda job, clip, measured: counted(order[job], clip, measured),
@@ -187,8 +195,9 @@ class _Worker:
 class _Pool:
     """Spawned workers fed batches of job numbers; kill and replace on hang or crash."""
 
-    def __init__(self, engine: str, size: int, timeout: float) -> None:
+    def __init__(self, engine: str, size: int, timeout: float, sample_rate: int) -> None:
         self.engine = engine
+        self.sample_rate = sample_rate
         self.size = size
         self.timeout = job_timeout(engine, timeout)
         self.workers: list[_Worker] = []
@@ -237,7 +246,8 @@ class _Pool:
             batch = [self.queue.popleft() for _ in range(min(self.batch_size, len(self.queue)))]
             worker.batch.extend(batch)
             directory = str(self.cache.directory) if self.cache is not None else None
-            worker.conn.send((directory, [(job, self.jobs[job], self.keys[job]) for job in batch]))
+            jobs = [(job, self.jobs[job], self.keys[job]) for job in batch]
+            worker.conn.send((directory, self.sample_rate, jobs))
             worker.deadline = time.monotonic() + self.timeout
             if not worker.ready:
                 worker.deadline += STARTUP_TIMEOUT

@@ -17,6 +17,7 @@ __all__ = [
     "check_engine",
     "close_matches",
     "create_engine",
+    "engine_sample_rate",
     "engine_version",
     "job_timeout",
     "list_voices",
@@ -99,10 +100,21 @@ def unsupported_setting(name: str, voice_id: str, pitch: int | None) -> str | No
     return None
 
 
-@functools.cache
 def engine_version(name: str) -> str:
     """The engine's version string as cache keys use it."""
+    if name == "fake":  # cheap, and set by the environment (its sample rate): never cached
+        return create_engine(name).version()
+    return _backend_version(name)
+
+
+@functools.cache
+def _backend_version(name: str) -> str:
     return create_engine(name).version()
+
+
+def engine_sample_rate(name: str) -> int:
+    """The rate of the engine's clips: a briefing's default rate."""
+    return create_engine(name).sample_rate
 
 
 def list_voices(name: str) -> list[EngineVoice]:

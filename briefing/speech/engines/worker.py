@@ -6,7 +6,9 @@ Connection framing. Not multiprocessing.Process itself: its spawn re-runs the ca
 `__main__` in every worker (for `briefing`, importing the whole CLI: measured +1.7 s on a
 5-article render with 2 workers), and a caller without a `__main__` guard breaks outright.
 
-A batch is (cache directory or None, [(index, utterance, cache key or None), ...]). Messages to
+A batch is (cache directory or None, the briefing's sample rate, [(index, utterance, cache key or
+None), ...]); a clip at another rate is resampled to it here, once, before it is measured and
+cached, so every later stage sees clips at the briefing's rate. Messages to
 the parent: ("ready",), ("ok", index, pcm, sample_rate, stats), ("stored", index, entry_bytes,
 sample_rate, stats), ("err", index, message), ("fatal", error_class_name, message, hint).
 `stats` is the clip's loudness statistics (`briefing.audio.clip_stats`, side-file bytes), measured
@@ -120,7 +122,7 @@ def _exit_when_orphaned() -> None:
     os._exit(1)
 
 
-Batch = tuple[str | None, list[tuple[int, Utterance, str | None]]]
+Batch = tuple[str | None, int, list[tuple[int, Utterance, str | None]]]
 
 
 def _silence_output() -> None:
@@ -163,9 +165,10 @@ def _run_batch(engine: TTSEngine, batch: Batch, conn: Connection) -> bool:
     """Synthesize a batch, storing or sending each clip as it is done; False after a failure."""
     # Imported here, in the worker: the parent can start workers without loading numpy.
     from briefing.audio.clip_stats import clip_stats
+    from briefing.audio.resample import resample_clip
     from briefing.speech.clip_cache import ClipCache, entry_bytes
 
-    directory, jobs = batch
+    directory, sample_rate, jobs = batch
     cache = ClipCache(Path(directory)) if directory is not None else None
     for index, utterance, key in jobs:
         try:
@@ -180,6 +183,7 @@ def _run_batch(engine: TTSEngine, batch: Batch, conn: Connection) -> bool:
         except Exception as exc:  # any engine bug becomes a retry, then an error
             conn.send(("err", index, f"{type(exc).__name__}: {exc}"))
             return False
+        clip = resample_clip(clip, sample_rate)
         stats = clip_stats(clip).to_bytes()
         if cache is not None and key is not None and cache.write(key, clip):
             cache.put_stats(key, stats)
