@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import wave
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -230,7 +231,8 @@ def test_kokoro_briefing_has_distinct_voices_and_says_its_words(tmp_path: Path) 
     )
     result = render(script, render_options, config.engine)
     assert len(set(result.voices.values())) >= 3
-    assert result.clips_synthesized > 0
+    assert result.clips_synthesized > 0 and result.sections_written > 0  # the sectioned path
+    assert result.sample_rate == 24000
     with wave.open(str(output)) as audio:
         assert audio.getframerate() == 24000
         seconds = audio.getnframes() / audio.getframerate()
@@ -239,8 +241,12 @@ def test_kokoro_briefing_has_distinct_voices_and_says_its_words(tmp_path: Path) 
     assert result.duration == pytest.approx(seconds, abs=0.1)
     heard = transcribe(output)
     assert word_error_rate(ARTICLE, heard) <= 0.15, heard
-    again = render(script, render_options, config.engine)
-    assert again.clips_synthesized == 0
+    mp3 = replace(render_options, output=tmp_path / "garden.mp3", transcripts=())
+    again = render(script, mp3, config.engine)
+    assert again.clips_synthesized == 0 and again.sections_encoded > 0  # clips from the cache
+    from mutagen.mp3 import MP3
+
+    assert MP3(str(mp3.output)).info.sample_rate == 24000
 
 
 @pytest.mark.parametrize(
