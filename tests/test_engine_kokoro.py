@@ -246,7 +246,8 @@ def test_kokoro_briefing_has_distinct_voices_and_says_its_words(tmp_path: Path) 
     assert again.clips_synthesized == 0 and again.sections_encoded > 0  # clips from the cache
     from mutagen.mp3 import MP3
 
-    assert MP3(str(mp3.output)).info.sample_rate == 24000
+    info = MP3(str(mp3.output)).info
+    assert info is not None and info.sample_rate == 24000
 
 
 @pytest.mark.parametrize(
