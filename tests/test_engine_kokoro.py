@@ -132,6 +132,14 @@ def test_kokoro_cast_is_distinct_and_mixed(tmp_path: Path) -> None:
     assert load_cast_config(cast, "pyttsx3").narrator.id == "gmw/en-us"  # --engine wins
 
 
+def test_voices_command_lists_kokoro_voices_with_accent_and_gender() -> None:
+    result = CliRunner().invoke(app, ["voices", "--engine", "kokoro"])
+    assert result.exit_code == 0
+    assert "narrator      af_heart" in result.output
+    line = next(line for line in result.output.splitlines() if line.strip().startswith("bm_lewis"))
+    assert "British English" in line and "male" in line
+
+
 def test_missing_extra_is_exit_3_with_the_install_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
