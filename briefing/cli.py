@@ -21,9 +21,9 @@ import typer
 from briefing import __version__
 from briefing.cast.config import parse_pause_overrides
 from briefing.errors import BriefingError, ConfigError
-from briefing.model import Tags
+from briefing.model import Cover, Tags
 from briefing.output.timeline import Structure, Transition
-from briefing.pipeline import ScriptOptions, build_script, check_outputs, load_config
+from briefing.pipeline import ScriptOptions, build_script, check_outputs, load_config, script_from
 from briefing.sources import IngestOptions
 
 if TYPE_CHECKING:
@@ -94,6 +94,21 @@ CacheDirOpt = Annotated[
     Path | None, typer.Option("--cache-dir", help="Cache directory (clips, article scripts).")
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the caches.")]
+ProfileOpt = Annotated[
+    str,
+    typer.Option(
+        "--profile", help="Output profile: podcast (44.1 kHz), podcast-stereo, speech (22 kHz)."
+    ),
+]
+CoverOpt = Annotated[
+    Path | None, typer.Option("--cover", help="Cover art: square RGB PNG or JPEG, 1400-3000 px.")
+]
+LoudnessOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--loudness", min=-40, max=-6, help="Integrated loudness of the file, LUFS (the profile's)."
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -116,7 +131,11 @@ def render_command(
     articles: Articles,
     output: Annotated[
         Path,
-        typer.Option("-o", "--output", help="Output file: .mp3, .wav, .m4a, .ogg, .opus, .flac."),
+        typer.Option(
+            "-o",
+            "--output",
+            help="Output file: .mp3, .wav, .m4a, .ogg, .opus, .flac, or .epub (a talking book).",
+        ),
     ] = Path("briefing.mp3"),
     cast: CastOpt = None,
     rate: Annotated[
@@ -143,9 +162,9 @@ def render_command(
             "--pause", help="NAME=MS for sentence, quote, paragraph, headline, story; repeatable."
         ),
     ] = None,
-    loudness: Annotated[
-        float, typer.Option("--loudness", min=-40, max=-6, help="Target integrated loudness, LUFS.")
-    ] = -16.0,
+    loudness: LoudnessOpt = None,
+    profile: ProfileOpt = "podcast",
+    cover: CoverOpt = None,
     author: Annotated[str | None, typer.Option("--author", help="Artist/publisher tag.")] = None,
     album: Annotated[str | None, typer.Option("--album", help="Album tag.")] = None,
     comment: Annotated[str | None, typer.Option("--comment", help="Comment tag.")] = None,
@@ -155,6 +174,14 @@ def render_command(
     ] = None,
     chapters: Annotated[
         Path | None, typer.Option("--chapters", help="Podcasting 2.0 chapters JSON file.")
+    ] = None,
+    page: Annotated[
+        Path | None,
+        typer.Option("--page", help="Read-along web page (.html) playing the audio beside it."),
+    ] = None,
+    epub: Annotated[
+        Path | None,
+        typer.Option("--epub", help="EPUB 3 talking book (.epub), text in sync with the audio."),
     ] = None,
     jobs: Annotated[
         int | None,
@@ -172,9 +199,10 @@ def render_command(
     min_quote_words: MinWordsOpt = 4,
     engine: EngineOpt = None,
 ) -> None:
-    """Render articles into one audio briefing."""
+    """Render articles (or one edited `script --format json` file) into one audio briefing."""
     # Loaded here, not at import: `script`, `voices` and `cache` never need them.
     from briefing.output.options import RenderOptions
+    from briefing.output.profiles import apply_profile, get_profile
     from briefing.output.render import render
     from briefing.progress import progress_bar
     from briefing.speech.engines.worker import discard_spare_workers, prestart_worker
@@ -197,17 +225,20 @@ def render_command(
             use_cache=not no_cache,
             structure=structure,
             pause_overrides=parse_pause_overrides(pause or []),
-            loudness=loudness,
             tags=Tags(
                 title=title,
                 artist=author,
                 album=album or title,
                 date=(when or dt.date.today()).isoformat(),
                 comment=comment,
+                cover=_cover(cover),
             ),
             transcripts=tuple(transcript or ()),
             chapters=chapters,
+            page=page,
+            epub=epub,
         )
+        options = apply_profile(options, get_profile(profile), loudness)
         script_options = _script_options(
             cast, source_format, keep_all, max_items, max_size, lexicon, min_quote_words, engine
         )
@@ -216,7 +247,7 @@ def render_command(
         config = load_config(script_options)
         # A synthesis worker starts while the articles are read (unused if nothing changed).
         prestart_worker(config.engine)
-        script = build_script(articles, script_options, config)
+        script = script_from(articles, script_options, config)
         with progress_bar(quiet) as progress:
             return render(script, options, config.engine, progress)
 
@@ -226,6 +257,52 @@ def render_command(
         discard_spare_workers()
     if not quiet:
         _summary(result)
+
+
+@app.command("publish")
+def publish_command(
+    articles: Articles,
+    feed_dir: Annotated[Path, typer.Option("--feed-dir", help="The feed's directory (feed.xml).")],
+    base_url: Annotated[str, typer.Option("--base-url", help="URL the feed directory is at.")],
+    channel: Annotated[Path, typer.Option("--channel", help="Channel metadata (TOML).")],
+    cover: CoverOpt = None,
+    keep: Annotated[
+        int | None, typer.Option("--keep", min=1, help="Keep the last N episodes (delete older).")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Episode title.")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Episode date, YYYY-MM-DD (default today).")
+    ] = None,
+    profile: ProfileOpt = "podcast",
+    cast: CastOpt = None,
+    lexicon: LexiconOpt = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Workers.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    engine: EngineOpt = None,
+) -> None:
+    """Render articles (or an edited script JSON) as a new episode of a podcast feed."""
+    from briefing.progress import progress_bar
+    from briefing.publish.publish import prepare, publish
+
+    def run() -> str:
+        script_options = _script_options(cast, None, False, None, 20.0, lexicon, 4, engine)
+        script_options = replace(script_options, cache_dir=cache_dir, use_cache=not no_cache)
+        options = prepare(feed_dir, base_url, channel, cover, profile=profile, keep=keep,
+                          date=_parse_date(date) or dt.date.today(), title=title, jobs=jobs,
+                          cache_dir=cache_dir, use_cache=not no_cache)  # fmt: skip
+        config = load_config(script_options)
+        script = script_from(articles, script_options, config)
+        with progress_bar(quiet) as progress:
+            done = publish(script, options, config.engine, progress)
+        gone = f", removed {len(done.removed)} old files" if done.removed else ""
+        verb = "added" if done.added else "already in the feed:"
+        return f"{verb} {done.episode.title}; {done.feed}: {done.episodes} episodes{gone}"
+
+    message = _guard(run)
+    if not quiet:
+        typer.echo(message, err=True)
 
 
 @app.command("script")
@@ -327,6 +404,12 @@ def _script_options(
         max_bytes=int(max_size * 1024 * 1024),
     )
     return ScriptOptions(ingest, cast, tuple(lexicon or ()), min_quote_words, engine)
+
+
+def _cover(path: Path | None) -> Cover | None:
+    from briefing.audio.cover import load_cover
+
+    return load_cover(path) if path is not None else None
 
 
 def _parse_date(value: str | None) -> dt.date | None:

@@ -6,6 +6,7 @@ options and the code are unchanged (`briefing.script.cache`). Nothing here print
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -149,11 +150,40 @@ def _segment(
     )
 
 
+def script_from(sources: Sequence[str], options: ScriptOptions, config: CastConfig) -> Script:
+    """The script of the sources: one script JSON file read as it is, else built from articles."""
+    if is_script_file(sources):
+        return read_script_file(Path(sources[0]), options, config)
+    return build_script(sources, options, config)
+
+
+def is_script_file(sources: Sequence[str]) -> bool:
+    """Whether the sources are one script JSON file (`script --format json`, maybe edited)."""
+    return len(sources) == 1 and sources[0].lower().endswith(".json") and Path(sources[0]).is_file()
+
+
+def read_script_file(path: Path, options: ScriptOptions, config: CastConfig) -> Script:
+    """The script a producer edited: its segments, speakers and voices, checked, as they are."""
+    from briefing.cast.script_json import read_script_json
+    from briefing.errors import InputError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: cannot read script: {e}") from e
+    lexicon = load_lexicon(options.lexicons)
+    exists = functools.partial(voice_exists, config.engine)
+    return read_script_json(text, str(path), config, lexicon, exists)
+
+
 def check_outputs(options: RenderOptions) -> None:
     """Fail before synthesis on an output or transcript path that cannot be written."""
     from briefing.audio.encode import check_output
+    from briefing.output.readalong_files import check_readalong_paths, is_epub
     from briefing.output.transcript import check_transcript_path
 
-    check_output(options.output)
+    if not is_epub(options.output):  # -o FILE.epub: the MP3 made for it goes inside
+        check_output(options.output)
+    check_readalong_paths(options)
     for path in (*options.transcripts, *([options.chapters] if options.chapters else [])):
         check_transcript_path(path)

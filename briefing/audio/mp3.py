@@ -20,7 +20,7 @@ import numpy as np
 from briefing.errors import EncodeError
 
 BITRATE_KBPS = 64
-"""CBR 64 kbps mono: clean for speech and what podcast hosts expect."""
+"""The default: CBR 64 kbps mono, clean for speech (output profiles choose their own)."""
 QUALITY = 7
 """LAME's fast algorithm; at 64 kbps speech the slower settings are not audibly better."""
 ENCODER_DELAY = 576
@@ -33,14 +33,22 @@ SILENT = 64
 CHUNK_SECONDS = 60.0
 
 
-def _encoder(sample_rate: int) -> lameenc.Encoder:
-    """A fresh mono CBR encoder."""
+def _encoder(sample_rate: int, bitrate_kbps: int, channels: int) -> lameenc.Encoder:
+    """A fresh CBR encoder."""
     enc = lameenc.Encoder()
-    enc.set_bit_rate(BITRATE_KBPS)
+    enc.set_bit_rate(bitrate_kbps)
     enc.set_in_sample_rate(sample_rate)
-    enc.set_channels(1)
+    enc.set_channels(channels)
     enc.set_quality(QUALITY)
     return enc
+
+
+def to_channels(pcm: bytes, channels: int) -> bytes:
+    """Mono 16-bit PCM as `channels` interleaved identical channels (1: unchanged)."""
+    if channels == 1:
+        return pcm
+    x = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
+    return np.repeat(x, channels).tobytes()
 
 
 def frame_samples(sample_rate: int) -> int:
@@ -50,7 +58,7 @@ def frame_samples(sample_rate: int) -> int:
 
 def encode_mp3_single(pcm: bytes, sample_rate: int) -> bytes:
     """Encode mono 16-bit PCM to MP3 in one LAME stream, no Info frame (the plain baseline)."""
-    enc = _encoder(sample_rate)
+    enc = _encoder(sample_rate, BITRATE_KBPS, 1)
     return bytes(enc.encode(pcm)) + bytes(enc.flush())
 
 
@@ -123,7 +131,9 @@ def _crc16(data: bytes) -> int:
     return crc
 
 
-def info_frame(first_header: int, frames: int, audio_bytes: int, end_pad: int) -> bytes:
+def info_frame(
+    first_header: int, frames: int, audio_bytes: int, end_pad: int, bitrate_kbps: int = BITRATE_KBPS
+) -> bytes:
     """A LAME "Info" frame (CBR Xing header + LAME extension) stating frame count and padding."""
     header = first_header & ~(1 << 9)  # no padding bit: a fixed, known size
     size = _frame_size(header)
@@ -139,7 +149,7 @@ def info_frame(first_header: int, frames: int, audio_bytes: int, end_pad: int) -
         b"LAME3.100"
         + bytes([0x01, 0])  # tag revision 0, CBR; lowpass unknown
         + struct.pack(">IHH", 0, 0, 0)  # no ReplayGain
-        + bytes([0, min(255, BITRATE_KBPS)])
+        + bytes([0, min(255, bitrate_kbps)])
         + ((ENCODER_DELAY << 12) | end_pad).to_bytes(3, "big")
         + bytes([0, 0])
         + struct.pack(">HIH", 0, total, 0)
@@ -152,8 +162,22 @@ def info_frame(first_header: int, frames: int, audio_bytes: int, end_pad: int) -
     return bytes(frame)
 
 
-def encode_mp3(pcm: bytes, sample_rate: int, *, jobs: int = 2) -> bytes:
-    """Encode mono 16-bit PCM to gapless MP3 on `jobs` threads; it decodes to the input's timing."""
+def encode_mp3(
+    pcm: bytes,
+    sample_rate: int,
+    *,
+    jobs: int = 2,
+    bitrate_kbps: int = BITRATE_KBPS,
+    channels: int = 1,
+) -> bytes:
+    """Encode mono 16-bit PCM to gapless MP3 on `jobs` threads; it decodes to the input's timing.
+
+    With `channels` 2 the mono audio goes to both channels (joint stereo costs little for it).
+    """
+
+    def encode(piece: bytes) -> tuple[bytes, int]:
+        return _encode_part(piece, sample_rate, bitrate_kbps, channels)
+
     x = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
     n = len(x)
     spf = frame_samples(sample_rate)
@@ -170,27 +194,29 @@ def encode_mp3(pcm: bytes, sample_rate: int, *, jobs: int = 2) -> bytes:
         if k + 2 < len(bounds):
             starts.append(starts[k] + frames * spf)
             if starts[-1] >= bounds[k + 2]:  # silence too short after all: give up splitting
-                return _assemble([_encode_part(pcm, sample_rate)], n, spf)
+                return _assemble([encode(pcm)], n, spf, bitrate_kbps)
 
     def part(k: int) -> tuple[bytes, int]:
-        return _encode_part(pcm[starts[k] * 2 : ends[k] * 2], sample_rate)
+        return encode(pcm[starts[k] * 2 : ends[k] * 2])
 
     with ThreadPoolExecutor(max(1, jobs)) as pool:
         parts = list(pool.map(part, range(len(planned))))
     if [frames for _, frames in parts] != planned:
         # LAME padded differently from the plan: stay correct, encode in one stream.
-        return _assemble([_encode_part(pcm, sample_rate)], n, spf)
-    return _assemble(parts, n, spf)
+        return _assemble([encode(pcm)], n, spf, bitrate_kbps)
+    return _assemble(parts, n, spf, bitrate_kbps)
 
 
-def _encode_part(pcm: bytes, sample_rate: int) -> tuple[bytes, int]:
-    """One independent LAME stream and its frame count."""
-    enc = _encoder(sample_rate)
-    mp3 = bytes(enc.encode(pcm)) + bytes(enc.flush())
+def _encode_part(
+    pcm: bytes, sample_rate: int, bitrate_kbps: int = BITRATE_KBPS, channels: int = 1
+) -> tuple[bytes, int]:
+    """One independent LAME stream of mono `pcm` (written to `channels`) and its frame count."""
+    enc = _encoder(sample_rate, bitrate_kbps, channels)
+    mp3 = bytes(enc.encode(to_channels(pcm, channels))) + bytes(enc.flush())
     return mp3, count_frames(mp3)
 
 
-def _assemble(parts: list[tuple[bytes, int]], samples: int, spf: int) -> bytes:
+def _assemble(parts: list[tuple[bytes, int]], samples: int, spf: int, bitrate_kbps: int) -> bytes:
     """Info frame + the parts' frames; end padding makes gapless decoders stop at `samples`."""
     frames = sum(f for _, f in parts)
     audio = sum(len(p) for p, _ in parts)
@@ -198,4 +224,4 @@ def _assemble(parts: list[tuple[bytes, int]], samples: int, spf: int) -> bytes:
     body = b"".join(p for p, _ in parts)
     if not body or not 0 <= end_pad < 4096:
         return body
-    return info_frame(int.from_bytes(body[:4], "big"), frames, audio, end_pad) + body
+    return info_frame(int.from_bytes(body[:4], "big"), frames, audio, end_pad, bitrate_kbps) + body

@@ -11,7 +11,7 @@ from typing import Any, cast
 from mutagen import id3
 from mutagen.flac import FLAC
 from mutagen.id3._tags import save_frame
-from mutagen.mp4 import MP4
+from mutagen.mp4 import MP4, MP4Cover
 from mutagen.oggopus import OggOpus
 from mutagen.wave import _WaveID3
 
@@ -55,6 +55,10 @@ def _id3_frames(tags: Tags, chapters: tuple[Chapter, ...]) -> list[id3.Frame]:
         frames += [id3.TCON(encoding=enc, text=[tags.genre])]
     if tags.comment:
         frames += [id3.COMM(encoding=enc, lang="eng", desc="", text=[tags.comment])]
+    if tags.cover:
+        # type 3: the front cover, the picture players and podcast apps show.
+        frames += [id3.APIC(encoding=enc, mime=tags.cover.mime, type=id3.PictureType.COVER_FRONT,
+                            desc="Cover", data=tags.cover.data)]  # fmt: skip
     ids = [f"chp{i}" for i in range(len(chapters))]
     for cid, ch in zip(ids, chapters, strict=True):
         frames.append(
@@ -113,6 +117,9 @@ def _tag_m4a(path: Path, tags: Tags) -> None:
     for key, value in atoms.items():
         if value:
             mp4.tags[key] = [value]
+    if tags.cover:
+        kind = MP4Cover.FORMAT_PNG if tags.cover.mime == "image/png" else MP4Cover.FORMAT_JPEG
+        mp4.tags["covr"] = [MP4Cover(tags.cover.data, imageformat=kind)]
     mp4.save()
 
 

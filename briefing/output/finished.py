@@ -19,7 +19,7 @@ import os
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from briefing import __version__
@@ -46,7 +46,13 @@ class CachedRender:
 
 
 def render_key(
-    items: Sequence[KeyedItem], *, extension: str, loudness: float, tags: Tags, sample_rate: int
+    items: Sequence[KeyedItem],
+    *,
+    extension: str,
+    loudness: float,
+    tags: Tags,
+    sample_rate: int,
+    encoder: tuple[object, ...] = (),
 ) -> str:
     """sha256 over the package version, output settings and every timeline item."""
     timeline: list[object] = []
@@ -59,7 +65,9 @@ def render_key(
             timeline.append(["chapter", item.title])
         else:
             timeline.append(list(item))
-    fields = [_FORMAT, __version__, extension.lower(), loudness, sample_rate, asdict(tags)]
+    cover = hashlib.sha256(tags.cover.data).hexdigest() if tags.cover else None
+    tag_fields = {**asdict(replace(tags, cover=None)), "cover": cover}
+    fields = [_FORMAT, __version__, extension.lower(), loudness, sample_rate, tag_fields, encoder]
     blob = json.dumps([fields, timeline], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 

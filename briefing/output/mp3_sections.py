@@ -150,9 +150,16 @@ class SectionCache:
         write_entry(self._path(key), header, section.mp3)
 
 
-def section_settings(gain_db: float, ceiling_db: float, sample_rate: int) -> bytes:
+def section_settings(
+    gain_db: float,
+    ceiling_db: float,
+    sample_rate: int,
+    bitrate_kbps: int = BITRATE_KBPS,
+    channels: int = 1,
+) -> bytes:
     """What, besides its audio, shapes an encoded section: gain, ceiling, encoder, rate."""
-    return f"{gain_db:.3f}|{ceiling_db:.3f}|{BITRATE_KBPS}|{QUALITY}|{sample_rate}".encode()
+    encoder = f"{bitrate_kbps}|{QUALITY}|{sample_rate}|{channels}"
+    return f"{gain_db:.3f}|{ceiling_db:.3f}|{encoder}".encode()
 
 
 def encode_keyed(
@@ -167,6 +174,8 @@ def encode_keyed(
     jobs: int = 2,
     stats: SectionStats | None = None,
     progress: Callable[[int, int], None] | None = None,
+    bitrate_kbps: int = BITRATE_KBPS,
+    channels: int = 1,
 ) -> Joined:
     """Write every section (from the cache under `keys[i]`, else encoded) to `out`, gapless.
 
@@ -182,7 +191,7 @@ def encode_keyed(
     def encode(i: int) -> Section:
         x = np.frombuffer(pcm_of(i), dtype="<i2")
         pcm, peak_db, _ = apply_gain(x, gain_db, ceiling_db, sr, jobs=1)
-        mp3, frames = _encode_part(pcm, sr)
+        mp3, frames = _encode_part(pcm, sr, bitrate_kbps, channels)
         section = Section(mp3, frames, len(x), float(10 ** (peak_db / 20)))
         if cache is not None:
             cache.put(keys[i], section)
@@ -226,7 +235,7 @@ def encode_keyed(
     end_pad = frames * spf - ENCODER_DELAY - total
     end = out.tell()
     out.seek(info_at)
-    out.write(info_frame(first_header, frames, audio_bytes, end_pad))
+    out.write(info_frame(first_header, frames, audio_bytes, end_pad, bitrate_kbps))
     out.seek(end)
     timing = place_sections(timings, starts, total)
     with np.errstate(divide="ignore"):

@@ -64,7 +64,11 @@ def render(
     script: Script, options: RenderOptions, engine: str, progress: Progress | None = None
 ) -> RenderResult:
     """Synthesize, stitch, level and encode the script; write transcripts and chapters."""
+    from briefing.output.readalong_files import is_epub, write_readalong
     from briefing.speech.clip_cache import ClipCache
+
+    if is_epub(options.output):
+        return _render_epub(script, options, engine, progress)
 
     pauses = replace(script.config.pauses, **options.pause_overrides)
     plan = plan_briefing(
@@ -80,6 +84,7 @@ def render(
         hit = renders.get(key)
         if hit is not None:
             written = _reuse(hit, options, sample_rate)
+            written += write_readalong(script, plan, hit.cues, hit.chapters, options)
             return RenderResult(
                 output=options.output,
                 duration=hit.duration,
@@ -115,6 +120,7 @@ def render(
         options.output,
         *_write_texts(briefing.cues, briefing.chapters, options, sample_rate),
     ]
+    written += write_readalong(script, plan, briefing.cues, briefing.chapters, options)
     if renders is not None and key is not None:
         renders.put(
             key,
@@ -139,6 +145,18 @@ def render(
         sections_written=made.sections,
         sample_rate=sample_rate,
     )
+
+
+def _render_epub(
+    script: Script, options: RenderOptions, engine: str, progress: Progress | None
+) -> RenderResult:
+    """`-o FILE.epub`: an MP3 rendered into a temporary folder, then put inside the book."""
+    with tempfile.TemporaryDirectory(prefix="briefing-epub-") as folder:
+        audio = Path(folder) / f"{options.output.stem}.mp3"
+        inner = replace(options, output=audio, epub=options.output)
+        result = render(script, inner, engine, progress)
+    files = tuple(path for path in result.files if path != audio)
+    return replace(result, output=options.output, files=files)
 
 
 def _temporary_directory() -> tempfile.TemporaryDirectory[str]:
@@ -166,6 +184,7 @@ def _render_key(
         loudness=options.loudness,
         tags=options.tags,
         sample_rate=sample_rate,
+        encoder=(options.bitrate_kbps, options.channels, options.true_peak_dbtp),
     )
 
 

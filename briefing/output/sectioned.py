@@ -52,7 +52,6 @@ if TYPE_CHECKING:
     from briefing.output.options import Progress, RenderOptions
 
 _FORMAT = b"BRK2"
-MAX_TRUE_PEAK_DBTP = -1.0
 
 
 @dataclass(frozen=True)
@@ -156,13 +155,13 @@ def render_sectioned(
             n = len(make(entry.ms, sample_rate))
             measured.append(silent_steps(n // 2, sample_rate))
     levels = voice_gains(measured, sample_rate)
-    ceiling = MAX_TRUE_PEAK_DBTP - CODEC_MARGIN_DB
+    ceiling = options.true_peak_dbtp - CODEC_MARGIN_DB
     gain = briefing_gain(measured, levels, sample_rate, options.loudness, ceiling, gain_step_db)
     loudness = estimated_loudness(measured, levels, sample_rate, gain, ceiling)
 
     is_mp3 = options.output.suffix.lower() == ".mp3"
     parts = split_sections(timeline, join_shortening(sample_rate) if is_mp3 else (0, 0))
-    settings = section_settings(gain, ceiling, sample_rate)
+    settings = section_settings(gain, ceiling, sample_rate, options.bitrate_kbps, options.channels)
     timings, lengths, section_keys = [], [], []
     for part in parts:
         said = [stats[key_of[id(i)]].samples for i in part if isinstance(i, SpokenItem)]
@@ -185,14 +184,17 @@ def render_sectioned(
     jobs = options.jobs or os.cpu_count() or 2
     if not is_mp3:
         joined = write_pcm_sections(options.output, options.tags, timings, lengths, pcm_of, gain,
-                                    ceiling, jobs=jobs, progress=on_encode)  # fmt: skip
+                                    ceiling, jobs=jobs, progress=on_encode,
+                                    channels=options.channels)  # fmt: skip
         return SectionedRender(
             joined.timing, joined.duration, loudness, joined.true_peak_dbtp, len(parts)
         )
 
     def write(out: BinaryIO) -> Joined:
         return encode_keyed(section_keys, timings, pcm_of, gain, ceiling, sections_cache, out,
-                            jobs=jobs, stats=sections, progress=on_encode)  # fmt: skip
+                            jobs=jobs, stats=sections, progress=on_encode,
+                            bitrate_kbps=options.bitrate_kbps,
+                            channels=options.channels)  # fmt: skip
 
     joined = write_mp3_stream(options.output, options.tags, write)
     return SectionedRender(
