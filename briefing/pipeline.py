@@ -28,7 +28,12 @@ from briefing.sources import (
     read_documents,
 )
 from briefing.sources.read import directory_files, is_url
-from briefing.speech.engines import check_engine, close_matches, voice_exists
+from briefing.speech.engines import (
+    check_engine,
+    close_matches,
+    unsupported_setting,
+    voice_exists,
+)
 
 if TYPE_CHECKING:
     from briefing.output.options import RenderOptions
@@ -42,7 +47,8 @@ class ScriptOptions:
     cast_file: Path | None = None
     lexicons: tuple[Path, ...] = ()
     min_quote_words: int = 4
-    engine: str = "pyttsx3"
+    engine: str | None = None
+    """The speech engine; None: the cast file's `engine`, else pyttsx3."""
     cache_dir: Path | None = None
     """Where the script cache lives (under `scripts/`); None: the user cache directory."""
     use_cache: bool = True
@@ -51,12 +57,14 @@ class ScriptOptions:
 
 def load_config(options: ScriptOptions) -> CastConfig:
     """Load the cast and check every voice against the engine, before any work is done."""
-    check_engine(options.engine)
-    config = load_cast_config(options.cast_file)
+    config = load_cast_config(options.cast_file, options.engine)
+    engine = config.engine
+    check_engine(engine)
     validate_voices(
         config,
-        lambda voice_id: voice_exists(options.engine, voice_id),
-        lambda voice_id: close_matches(options.engine, voice_id),
+        lambda voice_id: voice_exists(engine, voice_id),
+        lambda voice_id: close_matches(engine, voice_id),
+        lambda voice: unsupported_setting(engine, voice.id, voice.pitch),
     )
     return config
 
@@ -167,7 +175,7 @@ def read_script_file(path: Path, options: ScriptOptions, config: CastConfig) -> 
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: cannot read script: {e}") from e
     lexicon = load_lexicon(options.lexicons)
-    exists = functools.partial(voice_exists, options.engine)
+    exists = functools.partial(voice_exists, config.engine)
     return read_script_json(text, str(path), config, lexicon, exists)
 
 

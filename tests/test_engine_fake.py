@@ -20,8 +20,8 @@ from briefing.speech.engines.verify import duration_bounds, verify_clip
 TEXT = "The mayor said the new bridge would open in the spring of next year."
 
 
-def test_registry_names_both_engines() -> None:
-    assert ENGINES == ("pyttsx3", "fake")
+def test_registry_names_every_engine() -> None:
+    assert ENGINES == ("pyttsx3", "kokoro", "fake")
     assert create_engine("fake").name == "fake"
     with pytest.raises(ConfigError, match="unknown engine"):
         create_engine("festival")

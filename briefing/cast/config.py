@@ -12,6 +12,9 @@ from briefing.errors import ConfigError
 from briefing.model import Gender, Voice
 
 DEFAULT_CAST_FILE = "default-cast.toml"
+DEFAULT_ENGINE = "pyttsx3"
+ENGINE_CAST_FILES = {"kokoro": "kokoro-cast.toml"}
+"""The default cast of each engine whose voices are not eSpeak's."""
 _VOICE_KEYS = {"voice", "rate", "pitch", "volume", "gender"}
 
 
@@ -42,32 +45,58 @@ class CastConfig:
     pauses: Pauses = Pauses()
     sources: Mapping[str, str] = field(default_factory=dict)
     """Which file each voice id came from, for error messages."""
+    engine: str = DEFAULT_ENGINE
+    """The speech engine: `--engine`, else the cast file's `engine = "..."`, else pyttsx3."""
 
 
-def default_cast_path() -> Path:
-    """The cast file shipped with the package."""
+def default_cast_path(engine: str = DEFAULT_ENGINE) -> Path:
+    """The cast file shipped with the package for `engine`."""
     from briefing.resources import voices_dir
 
-    return voices_dir() / DEFAULT_CAST_FILE
+    return voices_dir() / ENGINE_CAST_FILES.get(engine, DEFAULT_CAST_FILE)
 
 
-def load_cast_config(path: Path | None = None) -> CastConfig:
-    """The default cast, with the tables of `path` (a user's cast file) laid over it."""
-    default_path = default_cast_path()
-    config = _config_from_table(_read_toml(default_path), default_path, base=None)
-    if path is None:
-        return config
-    return _config_from_table(_read_toml(path), path, base=config)
+def load_cast_config(path: Path | None = None, engine: str | None = None) -> CastConfig:
+    """The engine's default cast, with the tables of `path` (a user's cast file) laid over it.
+
+    The engine is `engine` (the command line's) when given, else the user's file's `engine`.
+    """
+    table = _read_toml(path) if path is not None else {}
+    chosen = engine or _engine_of(table, path) or DEFAULT_ENGINE
+    default_path = default_cast_path(chosen)
+    default = _read_toml(default_path)
+    default.pop("engine", None)
+    config = _config_from_table(default, default_path, base=None)
+    if path is not None:
+        table.pop("engine", None)
+        config = _config_from_table(table, path, base=config)
+    return replace(config, engine=chosen)
+
+
+def _engine_of(table: dict[str, Any], path: Path | None) -> str | None:
+    value = table.get("engine")
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ConfigError(f'{path}: `engine` must be an engine name such as "kokoro"')
+    return value.strip() if value else None
 
 
 def validate_voices(
     config: CastConfig,
     exists: Callable[[str], bool],
     suggest: Callable[[str], list[str]],
+    unsupported: Callable[[Voice], str | None] = lambda voice: None,
 ) -> None:
-    """Raise ConfigError naming the voice id and its file when the engine lacks a voice."""
+    """Raise ConfigError naming the voice id (or setting) and its file when the engine lacks it."""
     voices = [config.narrator, config.unattributed, *config.pool, *config.pins.values()]
     for voice in voices:
+        setting = unsupported(voice)
+        if setting is not None:
+            where = config.sources.get(voice.id, "cast")
+            raise ConfigError(
+                f"{where}: {setting} of voice {voice.id!r} means nothing to the "
+                f"{config.engine} engine",
+                hint="remove it; see `briefing voices --engine " + config.engine + "`",
+            )
         if not exists(voice.id):
             where = config.sources.get(voice.id, "cast")
             matches = suggest(voice.id)
@@ -110,10 +139,14 @@ def _config_from_table(table: dict[str, Any], path: Path, base: CastConfig | Non
     if unknown:
         raise ConfigError(f"{path}: unknown table [{sorted(unknown)[0]}]")
     sources: dict[str, str] = dict(base.sources) if base else {}
+    named_here: set[str] = set()
 
     def voice_at(value: Any, where: str) -> Voice:
         voice = _parse_voice(value, path, where)
-        sources.setdefault(voice.id, f"{path} {where}")
+        # Errors point at this file's first mention, over the default file's.
+        if voice.id not in named_here:
+            named_here.add(voice.id)
+            sources[voice.id] = f"{path} {where}"
         return voice
 
     narrator = _section_voice(table, "narrator", path, voice_at)

@@ -24,6 +24,7 @@ from multiprocessing.connection import Connection, wait
 
 from briefing import errors
 from briefing.speech.clip_cache import ClipCache
+from briefing.speech.engines import job_timeout
 from briefing.speech.engines.worker import take_worker
 from briefing.speech.executor import Deliver, SynthJob, SynthResult
 
@@ -80,6 +81,7 @@ class _Pool:
 
     def __init__(self, engine: str, size: int, timeout: float) -> None:
         self.engine = engine
+        timeout = job_timeout(engine, timeout)  # a neural engine needs longer per utterance
         self.size = size
         self.timeout = timeout
         self.workers: list[_Worker] = []

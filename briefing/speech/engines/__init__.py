@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 
 from briefing.errors import BriefingError, ConfigError, MissingDependencyError
 from briefing.model import Gender
@@ -18,12 +19,14 @@ __all__ = [
     "create_engine",
     "engine_sample_rate",
     "engine_version",
+    "job_timeout",
     "list_voices",
+    "unsupported_setting",
     "variant_gender",
     "voice_exists",
 ]
 
-ENGINES: tuple[str, ...] = ("pyttsx3", "fake")
+ENGINES: tuple[str, ...] = ("pyttsx3", "kokoro", "fake")
 
 _FEMALE_NAMES = frozenset(
     {
@@ -43,6 +46,10 @@ def create_engine(name: str) -> TTSEngine:
         from briefing.speech.engines.pyttsx3_engine import Pyttsx3Engine
 
         return Pyttsx3Engine()
+    if name == "kokoro":
+        from briefing.speech.engines.kokoro import KokoroEngine
+
+        return KokoroEngine()
     raise ConfigError(f"unknown engine {name!r}", hint=f"choose one of: {', '.join(ENGINES)}")
 
 
@@ -62,8 +69,35 @@ def check_engine(name: str) -> None:
                 f"the pyttsx3 engine cannot load eSpeak NG: {exc}",
                 hint="pip install 'pyttsx3>=2.99' 'espeakng-loader>=0.2.4'",
             ) from exc
+    elif name == "kokoro":
+        from briefing.speech.engines import kokoro_model
+
+        check_engine("pyttsx3")  # its phonemes come from the same eSpeak NG
+        # Assembled here, once, before workers start: they then only find it in place.
+        kokoro_model.model_path()
     else:
         create_engine(name)
+
+
+JOB_TIMEOUTS = {"kokoro": 300.0}
+"""Seconds one utterance may take, where an engine needs more than the pool's default: a
+neural model spends ~1 CPU-second per second of audio, and a shared machine stretches that."""
+
+
+def job_timeout(name: str, requested: float) -> float:
+    """The per-utterance timeout for the engine: at least what it needs."""
+    return max(requested, JOB_TIMEOUTS.get(name, 0.0))
+
+
+def unsupported_setting(name: str, voice_id: str, pitch: int | None) -> str | None:
+    """A cast setting the engine cannot honour ('pitch', an eSpeak variant), or None."""
+    if name != "kokoro":
+        return None
+    if "+" in voice_id:
+        return f"the eSpeak variant '+{voice_id.partition('+')[2]}'"
+    if pitch is not None:
+        return "pitch"
+    return None
 
 
 def engine_version(name: str) -> str:
@@ -118,7 +152,9 @@ def _variant_names(name: str) -> list[str]:
 
 
 def variant_gender(voice_id: str) -> Gender:
-    """+f1..f5 / female named variants → FEMALE, +m1..m7 → MALE, else UNKNOWN."""
+    """+f1..f5 / female named variants / Kokoro's af_, bf_ → FEMALE, +m1..m7 / am_, bm_ → MALE."""
+    if re.fullmatch(r"[ab][fm]_[a-z]+", voice_id):
+        return Gender.FEMALE if voice_id[1] == "f" else Gender.MALE
     _, _, variant = voice_id.partition("+")
     lowered = variant.lower()
     if len(lowered) == 2 and lowered[0] in "fm" and lowered[1].isdigit():

@@ -146,6 +146,9 @@ def serve(engine_name: str, conn: Connection) -> None:
 
     try:
         engine = create_engine(engine_name)
+        warm_up = getattr(engine, "warm_up", None)
+        if warm_up is not None:  # a model loads within the start-up allowance, not a job's
+            warm_up()
     except BriefingError as exc:
         conn.send(("fatal", type(exc).__name__, exc.message, exc.hint))
         return
