@@ -63,7 +63,7 @@ def test_a_stop_signal_while_writing_removes_the_part_file(tmp_path: Path) -> No
     import typer
 
     from briefing.atomic import atomic_path
-    from briefing.cli import _guard
+    from briefing.commands.running import guard as _guard
 
     out = tmp_path / "b.mp3"
     out.write_bytes(b"old")
