@@ -112,6 +112,7 @@ def test_cluster_workers_resample_to_the_briefings_rate_as_local_ones_do(
         write_articles(folder / "articles")
         path = write_jobs(folder, {"plain": ["ferry"], "hifi": ["museum"]})
         text = path.read_text(encoding="utf-8")
+        text = text.replace('name = "plain"', 'name = "plain"\nprofile = "speech"')  # 22,050 Hz
         path.write_text(text.replace('name = "hifi"', 'name = "hifi"\nsample_rate = 44100'))
     by_pool = _run(local, {}, LocalPool(2), tmp_path / "cache-local", write=False)
     by_cluster = _run(remote, {}, cluster, tmp_path / "cache-remote", write=False)

@@ -109,6 +109,11 @@ class ClipCache:
         header = _HEADER.pack(_MAGIC, clip.sample_rate, len(clip.pcm))
         return write_entry(self._path(key), header, clip.pcm)
 
+    def start_counting(self) -> None:
+        """Scan the cache's size now, if not yet known (before workers write into it)."""
+        if self._bytes is None:
+            self._bytes = self.info().bytes
+
     def account(self, entry_bytes: int) -> None:
         """Count a new entry of this size; evict the least recently used past the bound."""
         if self._bytes is None:

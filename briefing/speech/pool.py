@@ -141,6 +141,10 @@ def synthesize_each(
         stats.synthesized += total
 
     cache = store[0] if store is not None else None
+    if cache is not None:
+        # Sized now, before any worker writes: a first scan taken while workers are writing
+        # would count the clips they have stored but not yet reported twice.
+        cache.start_counting()
 
     def counted(job: int, result: SynthResult) -> None:
         nonlocal done
