@@ -15,6 +15,7 @@ from briefing.model import (
 )
 from briefing.script import names
 from briefing.script.attribute import Attributor
+from briefing.script.parse import parse
 from briefing.script.coref import Registry
 from briefing.script.quotes import (
     ANSWER_LABEL,
@@ -30,10 +31,12 @@ from briefing.script.quotes_patterns import (
     block_cue,
     first_sentence,
     lead_cue,
+    signed,
     tail_cue,
 )
 from briefing.script.speakers import unify_speakers
 from briefing.script.speech_verbs import has_speech_verb
+from briefing.script.syntax import syntax_cue
 
 __all__ = ["nothing_lost", "segment_article", "unify_speakers"]
 
@@ -55,6 +58,7 @@ class _Quote:
     cue: Cue | None
     continues: bool = False
     loose: bool = False
+    tail_first: bool = True
 
 
 def _words(text: str) -> int:
@@ -107,6 +111,22 @@ def _names_a_speaker(text: str) -> bool:
     return cue is not None and (cue.name is not None or cue.nom is not None)
 
 
+MODES = ("parse-names", "parse", "fallback", "rules")
+"""How the parse and the patterns combine; benchmarks/polnear_eval.py --mode compares them on
+real news. "parse-names" (the default, best measured): a name the parse finds as the speech
+verb's subject, else the patterns' cue, else the parse's pronoun or role noun. "parse": the
+parse's cue, else the patterns'. "fallback": the patterns', else the parse's. "rules": no parse."""
+
+
+def _combine(rule: Cue | None, parsed: Cue | None, mode: str) -> Cue | None:
+    """The cue to use, given the patterns' and the parse's."""
+    if mode == "parse":
+        return parsed or rule
+    if mode == "parse-names" and parsed is not None and parsed.name is not None:
+        return parsed
+    return rule or parsed
+
+
 def _accept(text: str, quotes: list[QuoteSpan], min_words: int, continues: bool) -> list[_Quote]:
     """Keep the quotations that are speech, not scare quotes, titles or short fragments."""
     kept: list[_Quote] = []
@@ -138,11 +158,11 @@ def _accept(text: str, quotes: list[QuoteSpan], min_words: int, continues: bool)
         ends_sentence = content.rstrip().endswith((".", "…")) and not t_cue
         # “A,” she said: the words after a quote ending in a comma name its speaker; a quote
         # that ends its sentence is more often introduced by the words before it.
-        cue = (l_cue or t_cue) if ends_sentence else (t_cue or l_cue)
+        cue = (l_cue or t_cue) if ends_sentence and not signed(tail) else (t_cue or l_cue)
         loose = False
         if cue is None and not chained:
             cue, loose = any_cue(lead), True
-        kept.append(_Quote(span, cue, chained, loose))
+        kept.append(_Quote(span, cue, chained, loose, tail_first=not ends_sentence))
         prev_end = span.close_mark + 1 if span.close_mark is not None else len(text)
     return kept
 
@@ -156,8 +176,11 @@ def _masked(text: str, quotes: list[_Quote]) -> str:
     return "".join(chars)
 
 
-def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segment, ...]:
-    """Split an article into headline, narration and quote segments with speakers."""
+def segment_article(
+    article: Article, *, min_quote_words: int = 4, mode: str = MODES[0]
+) -> tuple[Segment, ...]:
+    """Split an article into headline, narration and quote segments with speakers; `mode` is
+    how the dependency parse and the patterns combine (one of `MODES`)."""
     paras = article.paragraphs
     spans = [
         find_quotes(
@@ -186,6 +209,8 @@ def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segm
             and opens_with_quote(para.text, double=accepted[i - 1][-1].span.double)
         )
         accepted.append(_accept(para.text, spans[i], min_quote_words, continues))
+    if mode != "rules":
+        _parse_cues(article, accepted, mode)
     _share_chain_cues(accepted)
     registry = Registry(
         [(bases[i], _masked(p.text, accepted[i])) for i, p in enumerate(paras) if i not in blocks]
@@ -255,6 +280,18 @@ def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segm
         if rest:
             _append_narration(segments, rest, i)
     return tuple(segments)
+
+
+def _parse_cues(article: Article, accepted: list[list[_Quote]], mode: str) -> None:
+    """Combine each accepted quote's pattern cue with the cue the parse gives; only paragraphs
+    with quotes are parsed, in one batch."""
+    wanted = [i for i, quotes in enumerate(accepted) if quotes]
+    docs = parse([article.paragraphs[i].text for i in wanted])
+    for i, doc in zip(wanted, docs, strict=True):
+        for quote in accepted[i]:
+            span = quote.span
+            parsed = syntax_cue(doc, span.open_mark, span.close_mark, tail_first=quote.tail_first)
+            quote.cue = _combine(quote.cue, parsed, mode)
 
 
 def _unwrap(text: str) -> str:
