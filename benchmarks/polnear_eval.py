@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import json
 import re
-import sys
 import tempfile
 import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from briefing.model import Gender, Segment, SegmentKind
-from briefing.script.segment import MODES, segment_article
+import briefing.script.segment as segment_module
+from briefing.model import AttributionMethod, Gender, Segment, SegmentKind
+from briefing.script.confidence import MODES
+from briefing.script.segment import segment_article
 from briefing.script.speakers import unify_speakers
 from briefing.sources import load_articles
 
@@ -48,26 +50,33 @@ def load_scorer(data: Path) -> ModuleType:
 
 
 def shown_gender(text: str, reference: str) -> Gender:
-    """The gold speaker's gender where the article shows it: an honorific before the surname,
-    or the pronouns of the sentences that name the speaker (outside quotes), when they agree."""
+    """The gold speaker's gender where the article shows it: an honorific before the surname
+    (when no one of the other gender shares it), else the first pronoun after the speaker's name
+    in the sentences naming them (outside quotes, no other name between), two or more agreeing."""
     parts = [w for w in re.findall(r"[A-Za-z][\w’'-]*", reference) if w[0].isupper()]
     if not parts:
         return Gender.UNKNOWN
     surname = re.escape(parts[-1])
-    if re.search(rf"\b(?:Mr|Sen\. Mr)\.?\s+(?:\w+\s+)?{surname}\b", text):
+    male = re.search(rf"\bMr\.?\s+(?:[A-Z]\w*\s+)?{surname}\b", text)
+    female = re.search(rf"\b(?:Mrs|Ms|Miss)\.?\s+(?:[A-Z]\w*\s+)?{surname}\b", text)
+    if male and not female:
         return Gender.MALE
-    if re.search(rf"\b(?:Mrs|Ms|Miss)\.?\s+(?:\w+\s+)?{surname}\b", text):
+    if female and not male:
         return Gender.FEMALE
-    male = female = 0
+    votes = {Gender.MALE: 0, Gender.FEMALE: 0}
     narration = re.sub(r"[“\"][^”\"]*[”\"]", " ", text)
     for sentence in _SENTENCE.split(narration):
-        if re.search(rf"\b{surname}\b", sentence):
-            after = sentence[re.search(rf"\b{surname}\b", sentence).end() :]  # type: ignore[union-attr]
-            male += len(_MALE.findall(after))
-            female += len(_FEMALE.findall(after))
-    if male >= 2 and female == 0:
+        found = re.search(rf"\b{surname}\b", sentence)
+        if found is None:
+            continue
+        after = re.search(
+            r"\b(?:[A-Z][a-z]+\s+[A-Z]\w+|he|him|his|she|her)\b", sentence[found.end() :]
+        )
+        if after is not None and after.group().islower():
+            votes[Gender.MALE if _MALE.fullmatch(after.group()) else Gender.FEMALE] += 1
+    if votes[Gender.MALE] >= 2 and not votes[Gender.FEMALE]:
         return Gender.MALE
-    if female >= 2 and male == 0:
+    if votes[Gender.FEMALE] >= 2 and not votes[Gender.MALE]:
         return Gender.FEMALE
     return Gender.UNKNOWN
 
@@ -134,12 +143,24 @@ def main() -> None:
     ap.add_argument("--rows", type=Path)
     ap.add_argument("--misses", type=Path)
     ap.add_argument("--mode", default=MODES[0], choices=MODES, help="parse and patterns")
+    ap.add_argument("--fit", action="store_true", help="print CALIBRATION fitted on this split")
     args = ap.parse_args()
     gold = args.data / "polnear" / f"{args.split}.jsonl"
     if not gold.exists():
         print(f"polnear_eval: no gold file at {gold}; skipped")
         return
     scorer = load_scorer(args.data)
+    keys: list[str] = []
+    if args.fit:
+        # Each quote's confidence becomes a code for its method/evidence key (>= 10, never a
+        # real confidence), decoded below into per-key accuracy.
+        def code(method: AttributionMethod, evidence: str, prior: float) -> float:
+            key = f"{method.value}/{evidence}"
+            if key not in keys:
+                keys.append(key)
+            return 10.0 + keys.index(key)
+
+        setattr(segment_module, "calibrated", code)  # noqa: B010 (patched for fitting only)
     rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line]
     rows = rows[: args.limit] if args.limit else rows
     totals = dict.fromkeys(scorer.COUNTS, 0)
@@ -161,11 +182,25 @@ def main() -> None:
             misses.append({"id": row["id"], "misses": result["misses"]})
             per_quote += quote_rows(scorer, row, segs)
     elapsed = time.perf_counter() - started
+    if args.fit:
+        report(totals, [], len(rows), words, elapsed)
+        fit(per_quote, keys)
+        return
     report(totals, per_quote, len(rows), words, elapsed)
     if args.rows:
         args.rows.write_text("".join(json.dumps(r) + "\n" for r in per_quote), encoding="utf-8")
     if args.misses:
         args.misses.write_text(json.dumps(misses, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def fit(per_quote: list[dict[str, Any]], keys: list[str]) -> None:
+    """Print CALIBRATION: per method/evidence key, Laplace-smoothed accuracy and its count."""
+    print("CALIBRATION = {")
+    for index, key in sorted(enumerate(keys), key=lambda k: k[1]):
+        rows = [r for r in per_quote if r["confidence"] == 10.0 + index]
+        ok = sum(r["ok"] for r in rows)
+        print(f'    "{key}": {(ok + 1) / (len(rows) + 2):.2f},  # {ok}/{len(rows)}')
+    print("}")
 
 
 def report(
@@ -188,14 +223,24 @@ def report(
         f"gender (right speaker, article shows gender): {right}/{len(shown)} "
         f"= {right / max(len(shown), 1):.3f}  (unknown {unknown})"
     )
-    print("confidence   quotes  right  accuracy")
+    print("confidence    quotes  right  accuracy")
     edges = [0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01]
-    for lo, hi in zip(edges, edges[1:], strict=False):
+    for lo, hi in itertools.pairwise(edges):
         inbin = [r for r in per_quote if lo <= r["confidence"] < hi]
         ok = sum(r["ok"] for r in inbin)
-        print(f"[{lo:.2f},{min(hi, 1):.2f})  {len(inbin):6d} {ok:6d}  {ok / max(len(inbin), 1):.3f}")
+        share = ok / max(len(inbin), 1)
+        print(f"[{lo:.2f},{min(hi, 1):.2f})  {len(inbin):6d} {ok:6d}  {share:.3f}")
+    print("narrator below  voiced  accuracy voiced  wrong voices  right quotes to narrator")
+    for threshold in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        voiced = [r for r in per_quote if r["confidence"] >= threshold]
+        ok = sum(r["ok"] for r in voiced)
+        lost = sum(r["ok"] for r in per_quote if r["confidence"] < threshold)
+        print(
+            f"{threshold:14.2f}  {len(voiced) / max(len(per_quote), 1):6.3f}"
+            f"  {ok / max(len(voiced), 1):15.3f}  {len(voiced) - ok:12d}  {lost:6d}"
+        )
     print(f"{words} words in {elapsed:.1f} s ({1e6 * elapsed / max(words, 1):.0f} ms / 1000 words)")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -1,0 +1,83 @@
+"""How sure an attribution is: the evidence behind each quote's speaker, and a confidence per
+kind of evidence, calibrated on real news.
+
+Evidence is how the parse and the patterns agree on the cue: "agree" (both name the same
+person), "parse" (the parse names the speech verb's subject, the patterns name someone else or
+no one), "rules" (the patterns' cue, the parse found none), "mixed" (the patterns' cue, the
+parse a pronoun or role noun), "parse-only" (the parse's pronoun or role noun alone), "loose"
+(a cue from anywhere in the narration before the quote), "chain" (a cue shared along a
+multi-paragraph quote), "continued" (a quote continuing the last speaker's), "none" (no cue:
+follow-on speakers). `CALIBRATION` maps "method/evidence" to the share of such quotes whose
+speaker was right on the PolNeAR train split (Laplace-smoothed; `benchmarks/polnear_eval.py
+--fit` refits it). Keys it lacks keep the method's prior.
+"""
+
+from __future__ import annotations
+
+from briefing.model import AttributionMethod
+from briefing.script import names
+from briefing.script.quotes_patterns import Cue
+
+MODES = ("parse-names", "parse", "fallback", "rules")
+"""How the parse and the patterns combine; benchmarks/polnear_eval.py --mode compares them on
+real news. "parse-names" (the default, best measured): a name the parse finds as the speech
+verb's subject, else the patterns' cue, else the parse's pronoun or role noun. "parse": the
+parse's cue, else the patterns'. "fallback": the patterns', else the parse's. "rules": no parse."""
+
+NARRATOR_BELOW = 0.5
+"""Default threshold: a quote whose confidence is below it is read by the narrator (a neutral
+voice is better than a wrong one); measured on PolNeAR dev (README, "Attribution")."""
+
+# Fitted on PolNeAR train (838 articles, 3,547 recalled quotes); right/seen after each.
+CALIBRATION: dict[str, float] = {
+    "explicit/agree": 0.99,  # 2430/2460
+    "explicit/chain": 0.40,  # 1/3
+    "explicit/loose": 0.83,  # 14/16
+    "explicit/mixed": 0.92,  # 82/88
+    "explicit/parse": 0.76,  # 137/179
+    "explicit/rules": 0.88,  # 106/119
+    "follow-on/agree": 0.88,  # 6/6
+    "follow-on/continued": 0.88,  # 6/6
+    "follow-on/loose": 0.64,  # 100/155
+    "nominal/mixed": 0.17,  # 1/10
+    "nominal/parse-only": 0.14,  # 0/5
+    "none/loose": 0.20,  # 0/3
+    "pronoun/agree": 0.87,  # 410/469
+    "pronoun/loose": 0.73,  # 7/9
+    "pronoun/mixed": 0.67,  # 3/4
+    "pronoun/parse-only": 0.75,  # 2/2
+    "pronoun/rules": 0.87,  # 12/13
+}
+
+
+def combine(rule: Cue | None, parsed: Cue | None, mode: str) -> tuple[Cue | None, str]:
+    """The cue to use, given the patterns' and the parse's, and the evidence it rests on."""
+    if mode == "parse" and parsed is not None:
+        return parsed, _evidence(rule, parsed, chose_parse=True)
+    if mode == "parse-names" and parsed is not None and parsed.name is not None:
+        return parsed, _evidence(rule, parsed, chose_parse=True)
+    if rule is not None:
+        return rule, _evidence(rule, parsed, chose_parse=False)
+    return parsed, "parse-only" if parsed is not None else "none"
+
+
+def _evidence(rule: Cue | None, parsed: Cue | None, *, chose_parse: bool) -> str:
+    if rule is not None and parsed is not None and _same(rule, parsed):
+        return "agree"
+    if chose_parse:
+        return "parse"
+    return "rules" if parsed is None else "mixed"
+
+
+def _same(a: Cue, b: Cue) -> bool:
+    """Whether two cues name the same person, organisation or pronoun."""
+    if a.name and b.name:
+        return names.surname(a.name).lower() == names.surname(b.name).lower()
+    if a.pron and b.pron:
+        return a.pron.lower() == b.pron.lower()
+    return bool(a.org and b.org and a.org.lower() == b.org.lower())
+
+
+def calibrated(method: AttributionMethod, evidence: str, prior: float) -> float:
+    """The calibrated confidence for a quote's method and evidence (the prior if unfitted)."""
+    return CALIBRATION.get(f"{method.value}/{evidence}", prior)
