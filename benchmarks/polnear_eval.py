@@ -183,7 +183,7 @@ def main() -> None:
             per_quote += quote_rows(scorer, row, segs)
     elapsed = time.perf_counter() - started
     if args.fit:
-        report(totals, [], len(rows), words, elapsed)
+        report(totals, per_quote, len(rows), words, elapsed)  # its confidences are codes
         fit(per_quote, keys)
         return
     report(totals, per_quote, len(rows), words, elapsed)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from briefing.script import names
-from briefing.script.orgs import SPOKES
+from briefing.script.orgs import MEDIA_HEADS, ORG_HEADS, SPOKES
 from briefing.script.quotes import QUOTE_MARKS
-from briefing.script.quotes_patterns import Cue
+from briefing.script.quotes_patterns import PERSON_HEADS, Cue, singular
 from briefing.script.speech_verbs import SPEECH_VERB_FORMS
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -23,6 +23,8 @@ _PARTY = frozenset({"NORP"})
 _SENTENCE_END = frozenset({".", "!", "?"})
 _VERBS = frozenset(f for f in SPEECH_VERB_FORMS if " " not in f)
 _ROLE_WORDS = names.TITLES | names.OCCUPATIONS
+_ASIDE = frozenset({"relcl", "acl", "advcl", "poss", "ccomp", "parataxis"})
+_KNOWN_HEADS = PERSON_HEADS | ORG_HEADS | MEDIA_HEADS
 Token = Any
 
 
@@ -114,7 +116,10 @@ def _person_under(subject: Token) -> str | None:
     """The person a role subject stands for: its apposition ("the mayor, X, said") or a
     PERSON entity it governs ("Commander of Central Command Gen. X said")."""
     found = [_entity(c) for c in subject.children if c.dep_ == "appos"]
-    found += [_entity(t) for t in subject.subtree if t.i != subject.i]
+    # Not a clause about the subject ("X, who moved from Y,") nor its owner ("Y's aide").
+    for child in subject.children:
+        if child.dep_ not in _ASIDE:
+            found += [_entity(t) for t in child.subtree]
     for ent in found:
         if ent is not None and ent.label_ == "PERSON":
             name = _name(ent.text)
@@ -151,5 +156,8 @@ def _subject_cue(subject: Token) -> Cue | None:
         owner = _entity(owners[0])
         name = _name(owner.text if owner is not None else owners[0].text)
         return Cue(None, None, None, name, None) if name else None
+    if singular(low) not in _KNOWN_HEADS:
+        # "the tight end said": a role the patterns do not know; the follow-on speaker is likelier.
+        return None
     phrase = subject.doc[subject.left_edge.i : subject.i + 1].text
     return Cue(None, phrase, subject.text, None, None)
