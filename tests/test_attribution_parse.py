@@ -20,8 +20,9 @@ from briefing.model import (
     Story,
 )
 from briefing.output.scriptout import script_json, script_text
-from briefing.script.confidence import NARRATOR_BELOW, combine
+from briefing.script.confidence import combine
 from briefing.script.lexicon import Lexicon
+from briefing.script.policy import NARRATOR_BELOW
 from briefing.script.quotes import find_quotes
 from briefing.script.quotes_patterns import Cue
 from briefing.script.segment import nothing_lost, segment_article

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from briefing.cast.config import CastConfig
 from briefing.errors import ConfigError
 from briefing.model import Cast, Gender, Segment, SegmentKind, Story, Voice
-from briefing.script.confidence import NARRATOR_BELOW
 from briefing.script.lexicon import Lexicon
+from briefing.script.policy import NARRATOR_BELOW
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,6 @@ real news. "parse-names" (the default, best measured): a name the parse finds as
 verb's subject, else the patterns' cue, else the parse's pronoun or role noun. "parse": the
 parse's cue, else the patterns'. "fallback": the patterns', else the parse's. "rules": no parse."""
 
-NARRATOR_BELOW = 0.5
-"""Default threshold: a quote whose confidence is below it is read by the narrator (a neutral
-voice is better than a wrong one); measured on PolNeAR dev (README, "Attribution")."""
-
 # Fitted on PolNeAR train (838 articles, 3,547 recalled quotes); right/seen after each.
 CALIBRATION: dict[str, float] = {
     "explicit/agree": 0.99,  # 2430/2460
