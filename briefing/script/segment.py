@@ -18,7 +18,7 @@ from briefing.script.attribute import Attributor
 from briefing.script.blocks import find_blocks
 from briefing.script.confidence import MODES, calibrated, combine
 from briefing.script.coref import Registry
-from briefing.script.parse import parse
+from briefing.script.parse import PARSE_BUDGET, parse
 from briefing.script.quotes import (
     ANSWER_LABEL,
     QuoteSpan,
@@ -237,7 +237,11 @@ def segment_article(
 def _parse_cues(article: Article, accepted: list[list[_Quote]], mode: str) -> None:
     """Combine each accepted quote's pattern cue with the cue the parse gives; only paragraphs
     with quotes are parsed, in one batch."""
-    wanted = [i for i, quotes in enumerate(accepted) if quotes]
+    wanted, budget = [], PARSE_BUDGET
+    for i, quotes in enumerate(accepted):
+        budget -= len(article.paragraphs[i].text) if quotes else 0
+        if quotes and budget >= 0:
+            wanted.append(i)
     docs = parse([article.paragraphs[i].text for i in wanted])
     for i, doc in zip(wanted, docs, strict=True):
         for quote in accepted[i]:
