@@ -7,7 +7,8 @@ no one), "rules" (the patterns' cue, the parse found none), "mixed" (the pattern
 parse a pronoun or role noun), "parse-only" (the parse's pronoun or role noun alone), "loose"
 (a cue from anywhere in the narration before the quote), "chain" (a cue shared along a
 multi-paragraph quote), "continued" (a quote continuing the last speaker's), "none" (no cue:
-follow-on speakers). `CALIBRATION` maps "method/evidence" to the share of such quotes whose
+follow-on speakers); "-phrase" is added when the speaker is a role phrase no one was named for
+("the official"). `CALIBRATION` maps "method/evidence" to the share of such quotes whose
 speaker was right on the PolNeAR train split (Laplace-smoothed; `benchmarks/polnear_eval.py
 --fit` refits it). Keys it lacks keep the method's prior.
 """

@@ -218,6 +218,8 @@ def segment_article(
                     attribution = Attribution(
                         attribution.method, round(attribution.confidence * 0.8, 2)
                     )
+            if speaker is not None and speaker[:1].islower():
+                evidence += "-phrase"  # "the official": no one named, a different kind of guess
             attribution = Attribution(
                 attribution.method,
                 calibrated(attribution.method, evidence, attribution.confidence),
