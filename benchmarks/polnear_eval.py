@@ -37,6 +37,7 @@ from briefing.sources import load_articles
 DATA = Path(__file__).resolve().parents[2] / "shared" / "dev-data"
 _MALE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
 _FEMALE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
+MIN_SUPPORT = 10  # quotes a method/evidence key needs on the fitting split to be calibrated
 _SENTENCE = re.compile(r"(?<=[.!?”\"])\s+")
 
 
@@ -199,7 +200,8 @@ def fit(per_quote: list[dict[str, Any]], keys: list[str]) -> None:
     for index, key in sorted(enumerate(keys), key=lambda k: k[1]):
         rows = [r for r in per_quote if r["confidence"] == 10.0 + index]
         ok = sum(r["ok"] for r in rows)
-        print(f'    "{key}": {(ok + 1) / (len(rows) + 2):.2f},  # {ok}/{len(rows)}')
+        if len(rows) >= MIN_SUPPORT:
+            print(f'    "{key}": {(ok + 1) / (len(rows) + 2):.2f},  # {ok}/{len(rows)}')
     print("}")
 
 
