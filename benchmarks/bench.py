@@ -1,6 +1,8 @@
 """Issue 5's benchmark: `briefing render` against `espeak-ng -w` + `ffmpeg` on the same text.
 
-For each size (default 5, 20 and 80 generated articles) it runs, alternately: the reference
+Two workloads: real news (`real_news.py`: PolNeAR articles read at bench time from
+`../shared/dev-data/`, skipped with a note when absent) and generated articles (`workload.py`).
+For each workload and size (default 5, 20 and 80 articles) it runs, alternately: the reference
 pipeline, a cold render (empty cache), a warm render (nothing changed) and a render after one
 sentence of one article changed; then prints wall times, the ratios issue 5 sets bars for, and
 peak memory (the largest single process, from wait4, and the whole process tree's RSS sampled
@@ -8,6 +10,7 @@ every 100 ms). A measurement, not a test: nothing here asserts. Installs the Deb
 espeak-ng and ffmpeg with apt-get when they are missing (the project itself never needs them).
 
     python benchmarks/bench.py [--sizes 5,20,80] [--rounds 1] [--jobs N] [--keep DIR]
+                               [--workloads real,generated]
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import workload  # a sibling script, not a package
+import real_news  # sibling scripts, not a package
+import workload
 
 
 @dataclass(frozen=True)
@@ -110,9 +114,11 @@ def briefing_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "briefing"]
 
 
-def bench_size(count: int, work: Path, args: argparse.Namespace, reference: bool) -> dict[str, Run]:
+def bench_size(
+    kind: str, count: int, work: Path, args: argparse.Namespace, reference: bool
+) -> dict[str, Run]:
     """All runs for one workload size; each kind run `args.rounds` times, alternating."""
-    articles = workload.generate(count)
+    articles = real_news.load(count) if kind == "real" else workload.generate(count)
     paths, everything = workload.write(articles, work / "articles")
     log = work / "stderr.log"
     render = [*briefing_command(), "render", *map(str, paths), "-o", str(work / "out.mp3")]
@@ -146,7 +152,7 @@ def bench_size(count: int, work: Path, args: argparse.Namespace, reference: bool
         paths[0].write_text(workload.change_one_sentence(articles[0]).text(), encoding="utf-8")
         runs.setdefault("changed", []).append(measure([*render, "--cache-dir", str(cache)], log))
         paths[0].write_text(articles[0].text(), encoding="utf-8")
-    print(f"  {count} articles, {sum(a.words() for a in articles)} words", file=sys.stderr)
+    print(f"  {kind}: {count} articles, {sum(a.words() for a in articles)} words", file=sys.stderr)
     return {kind: _median(values) for kind, values in runs.items()}
 
 
@@ -158,13 +164,14 @@ def _median(runs: list[Run]) -> Run:
     )
 
 
-def report(results: dict[int, dict[str, Run]]) -> None:
-    """Print the table: times, ratios against issue 5's bars, peak memory."""
+def report(results: dict[tuple[str, int], dict[str, Run]]) -> None:
+    """Print the table: times, ratios against the bars, peak memory."""
     print(
-        f"{'articles':>8} {'speech':>8} {'ref s':>7} {'cold s':>7} {'warm s':>7} {'chg s':>7}"
+        f"{'workload':>9} {'articles':>8} {'speech':>8} {'ref s':>7} {'cold s':>7} {'warm s':>7}"
+        f" {'chg s':>7}"
         f" {'cold/ref':>9} {'warm/cold':>9} {'chg/cold':>9} {'peak MB':>8} {'tree MB':>8}"
     )
-    for count, r in results.items():
+    for (kind, count), r in results.items():
         ref = r.get("reference")
         audio = r.get("audio")
         cold, warm, chg = r["cold"], r["warm"], r["changed"]
@@ -172,11 +179,14 @@ def report(results: dict[int, dict[str, Run]]) -> None:
         ref_s = f"{ref.seconds:7.2f}" if ref else f"{'-':>7}"
         ratio = f"{cold.seconds / ref.seconds:9.2f}" if ref else f"{'-':>9}"
         print(
-            f"{count:>8} {speech:>8} {ref_s} {cold.seconds:7.2f} {warm.seconds:7.2f}"
+            f"{kind:>9} {count:>8} {speech:>8} {ref_s} {cold.seconds:7.2f} {warm.seconds:7.2f}"
             f" {chg.seconds:7.2f} {ratio} {warm.seconds / cold.seconds:9.3f}"
             f" {chg.seconds / cold.seconds:9.3f} {cold.max_rss_mb:8.0f} {cold.tree_peak_mb:8.0f}"
         )
-    print("bars: cold/ref <= 0.5, warm/cold <= 0.1, chg/cold <= 0.15, peak <= 400 MB at 20")
+    print(
+        "bars (issue 18, real news): cold/ref <= 0.4, warm/cold <= 0.05, chg/cold <= 0.1,"
+        " tree <= 300 MB; generated: no worse than before"
+    )
 
 
 def main() -> None:
@@ -186,15 +196,22 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="alternating rounds per size")
     parser.add_argument("--jobs", type=int, default=None, help="passed to briefing --jobs")
     parser.add_argument("--keep", type=Path, default=None, help="work directory to keep")
+    parser.add_argument("--workloads", default="real,generated", help="real and/or generated")
     args = parser.parse_args()
+    kinds = [k for k in args.workloads.split(",") if k]
+    if "real" in kinds and not real_news.available():
+        print(f"real news not found ({real_news.POLNEAR}): generated only", file=sys.stderr)
+        kinds.remove("real")
     reference = ensure_reference_tools()
     if not reference:
         print("espeak-ng/ffmpeg unavailable: reporting briefing only", file=sys.stderr)
-    results: dict[int, dict[str, Run]] = {}
+    results: dict[tuple[str, int], dict[str, Run]] = {}
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
         root = args.keep or Path(tmp)
         for count in (int(s) for s in args.sizes.split(",")):
-            results[count] = bench_size(count, root / f"n{count}", args, reference)
+            for kind in kinds:
+                work = root / f"{kind}{count}"
+                results[kind, count] = bench_size(kind, count, work, args, reference)
     report(results)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,20 @@ def _target_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+NAME_MAX = 255
+"""Longest file name, in bytes, on Linux, macOS and Windows file systems alike."""
+_TEMP_EXTRA = len(".." + "x" * 8 + ".part")
+"""What a temporary name adds to the stem and suffix: two dots, mkstemp's 8 characters, .part."""
+
+
+def _short_stem(target: Path) -> str:
+    """The target's stem, cut so its temporary name stays within NAME_MAX bytes."""
+    room = NAME_MAX - _TEMP_EXTRA - len(os.fsencode(target.suffix))
+    stem = os.fsencode(target.stem)
+    # A cut through a multibyte character still round-trips (fsdecode escapes the stray bytes).
+    return target.stem if len(stem) <= room else os.fsdecode(stem[: max(room, 1)])
+
+
 def _fsync_dir(directory: Path) -> None:
     """Persist the rename itself; best effort (not every platform can open a directory)."""
     with contextlib.suppress(OSError):
@@ -42,7 +57,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     target = Path(target)
     # Keep the real suffix last so tools that pick a format by extension (ffmpeg) still work.
     fd, name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.stem}.", suffix=f".part{target.suffix}"
+        dir=target.parent, prefix=f".{_short_stem(target)}.", suffix=f".part{target.suffix}"
     )
     os.close(fd)
     tmp = Path(name)
@@ -71,7 +86,22 @@ def write_text_atomic(target: Path, text: str) -> None:
 
 
 def check_writable_target(path: Path) -> None:
-    """ConfigError unless `path` names a file in an existing, writable directory."""
+    """ConfigError unless `path` names a regular file in an existing, writable directory.
+
+    A FIFO, socket or device is refused: it would be replaced by a regular file (the atomic
+    rename), and the MP3 writer seeks back to write its header, which a pipe cannot do.
+    """
+    size = len(os.fsencode(path.name))
+    if size > NAME_MAX:
+        raise ConfigError(
+            f"{path.name[:40]}...: file name too long ({size} bytes; at most {NAME_MAX})"
+        )
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise ConfigError(f"{path}: not a regular file (a pipe, socket or device); write a file")
     if path.is_dir():
         raise ConfigError(f"{path}: is a directory, expected a file name")
     parent = path.parent

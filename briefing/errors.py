@@ -3,6 +3,7 @@
     BriefingError                 exit 1  a runtime failure
     ├── SynthesisError            exit 1  the engine failed on a segment, even after a retry
     ├── EncodeError               exit 1  the encoder or the output file failed
+    ├── ClusterError              exit 1  the Dask scheduler is unreachable or lost its workers
     ├── InputError                exit 2  an article cannot be read or is not an article
     │   └── FetchError            exit 2  a URL or feed could not be fetched
     ├── ConfigError               exit 2  a cast, lexicon or option is wrong
@@ -34,6 +35,10 @@ class SynthesisError(BriefingError):
 
 class EncodeError(BriefingError):
     """Encoding, tagging or writing the output file failed."""
+
+
+class ClusterError(BriefingError):
+    """The Dask scheduler cannot be reached, has no workers, or the cluster failed mid-run."""
 
 
 class InputError(BriefingError):

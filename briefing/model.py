@@ -234,6 +234,17 @@ class Briefing:
 
 
 @dataclass(frozen=True)
+class Cover:
+    """Cover art, checked (`briefing.audio.cover`): the image file's bytes and MIME type."""
+
+    data: bytes
+    mime: str
+    """image/png or image/jpeg."""
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class Tags:
     """Metadata written into the output file."""
 
@@ -243,6 +254,8 @@ class Tags:
     date: str | None = None
     genre: str = "Podcast"
     comment: str | None = None
+    cover: Cover | None = None
+    """Embedded as APIC (MP3, WAV) or covr (M4A); not in `present()`, which is text only."""
 
     def present(self) -> dict[str, str]:
         """The tags that have a value, by their common name (title, artist, ... comment)."""

@@ -6,6 +6,8 @@ options and the code are unchanged (`briefing.script.cache`). Nothing here print
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from briefing.cast.assign import Script, assign_voices
 from briefing.cast.config import CastConfig, load_cast_config, validate_voices
+from briefing.errors import ConfigError, InputError
 from briefing.model import Article, Gender, Segment, SegmentKind, Story
 from briefing.script.cache import ScriptCache, document_key
 from briefing.script.lexicon import Lexicon, load_lexicon
@@ -24,6 +27,7 @@ from briefing.sources import (
     parse_document,
     read_documents,
 )
+from briefing.sources.read import directory_files, is_url
 from briefing.speech.engines import check_engine, close_matches, voice_exists
 
 if TYPE_CHECKING:
@@ -141,11 +145,100 @@ def _segment(
     )
 
 
-def check_outputs(options: RenderOptions) -> None:
-    """Fail before synthesis on an output or transcript path that cannot be written."""
+def script_from(sources: Sequence[str], options: ScriptOptions, config: CastConfig) -> Script:
+    """The script of the sources: one script JSON file read as it is, else built from articles."""
+    if is_script_file(sources):
+        return read_script_file(Path(sources[0]), options, config)
+    return build_script(sources, options, config)
+
+
+def is_script_file(sources: Sequence[str]) -> bool:
+    """Whether the sources are one script JSON file (`script --format json`, maybe edited)."""
+    return len(sources) == 1 and sources[0].lower().endswith(".json") and Path(sources[0]).is_file()
+
+
+def read_script_file(path: Path, options: ScriptOptions, config: CastConfig) -> Script:
+    """The script a producer edited: its segments, speakers and voices, checked, as they are."""
+    from briefing.cast.script_json import read_script_json
+    from briefing.errors import InputError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: cannot read script: {e}") from e
+    lexicon = load_lexicon(options.lexicons)
+    exists = functools.partial(voice_exists, options.engine)
+    return read_script_json(text, str(path), config, lexicon, exists)
+
+
+def check_readable(script: Script, title: str = "") -> None:
+    """InputError, before any synthesis, for text in a script the English voices cannot read."""
+    from briefing.script.writing import foreign_script
+
+    if title and (found := foreign_script(title)) is not None:
+        raise InputError(f"--title is written in {found} script, {_UNREADABLE}")
+    for story in script.stories:
+        for segment in story.segments:
+            found = foreign_script(segment.text)
+            if found is None:
+                continue
+            where = "headline" if segment.paragraph < 0 else f"paragraph {segment.paragraph + 1}"
+            raise InputError(
+                f"{story.article.source}: {where} is written in {found} script, {_UNREADABLE}",
+                hint="briefing reads English; remove or translate that text",
+            )
+
+
+_UNREADABLE = "which the English voices cannot read"
+
+
+def check_outputs(options: RenderOptions, sources: Sequence[str] = ()) -> None:
+    """Fail before synthesis on an output path that cannot be written, that names an input
+    (it would be destroyed) or that names another output (one would be lost)."""
     from briefing.audio.encode import check_output
+    from briefing.output.readalong_files import check_readalong_paths, is_epub
     from briefing.output.transcript import check_transcript_path
 
-    check_output(options.output)
-    for path in (*options.transcripts, *([options.chapters] if options.chapters else [])):
+    if not is_epub(options.output):  # -o FILE.epub: the MP3 made for it goes inside
+        check_output(options.output)
+    check_readalong_paths(options)
+    named = [("-o", options.output)] + [("--transcript", path) for path in options.transcripts]
+    if options.chapters:
+        named.append(("--chapters", options.chapters))
+    for _, path in named[1:]:
         check_transcript_path(path)
+    named += [(flag, path) for flag, path in (("--page", options.page), ("--epub", options.epub))
+              if path is not None]  # fmt: skip
+    inputs = _input_files(sources)
+    seen: dict[str, str] = {}
+    for option, path in named:
+        identity = _identity(path)
+        if identity in seen:
+            raise ConfigError(f"{path}: named twice as an output ({seen[identity]} and {option})")
+        seen[identity] = option
+        if identity in inputs:
+            raise ConfigError(f"{path}: {option} names an input article; it would be overwritten")
+
+
+def _identity(path: Path) -> str:
+    """What two names of one file share: device and inode when it exists, else its real path."""
+    try:
+        found = path.stat()
+        return f"{found.st_dev}:{found.st_ino}"
+    except OSError:
+        return str(path.resolve())
+
+
+def _input_files(sources: Sequence[str]) -> set[str]:
+    """The identities of the local files the sources read (directories: the files inside)."""
+    found: set[str] = set()
+    for source in sources:
+        if source == "-" or is_url(source):
+            continue
+        path = Path(source)
+        if path.is_dir():
+            with contextlib.suppress(InputError):
+                found.update(_identity(p) for p, _ in directory_files(path, source))
+        elif path.exists():
+            found.add(_identity(path))
+    return found

@@ -1,11 +1,14 @@
-"""The render's progress bar on stderr (rich), shown only on a terminal."""
+"""The render's progress bar on stderr (rich), shown only on a terminal; warnings as lines."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
+
+import typer
 
 if TYPE_CHECKING:
     from briefing.output.options import Progress
@@ -38,3 +41,18 @@ def progress_bar(quiet: bool) -> Iterator[Progress | None]:
             bar.update(tasks[stage], completed=done, total=total)
 
         yield update
+
+
+class _WarningLines(logging.Handler):
+    """The package's warnings (`logging.getLogger("briefing")`) as one line each on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo("warning: " + " ".join(record.getMessage().split()), err=True)
+
+
+def show_warnings(quiet: bool) -> None:
+    """Print the package's warnings from here on, unless `quiet` (errors only)."""
+    logger = logging.getLogger("briefing")
+    if not any(isinstance(h, _WarningLines) for h in logger.handlers):
+        logger.addHandler(_WarningLines())
+    logger.setLevel(logging.ERROR if quiet else logging.WARNING)

@@ -1,18 +1,43 @@
 """Cache entries on disk: where the caches live, atomic entry writes, scans that sweep strays.
 
 Shared by every cache (clips, sections, finished renders, scripts); imports nothing of the package.
+Every entry ends in a checksum trailer (`CHECK_BYTES`: a tag and a BLAKE2b digest of everything
+before it), checked by `read_entry`: a damaged entry (cut short, overwritten, bit rot) is deleted
+and reported as missing, so the cache makes it again and never serves it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import struct
 import time
 from pathlib import Path
 
 import platformdirs
 
 _STALE_TMP_SECONDS = 3600.0
+_CHECK_TAG = b"BSUM"
+_TRAILER = struct.Struct("<4s16s")
+CHECK_BYTES = _TRAILER.size
+"""Bytes the checksum trailer adds to every entry."""
+
+
+def _digest(*chunks: bytes | memoryview) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.digest()
+
+
+def file_digest(path: Path) -> str:
+    """Hex BLAKE2b digest of a whole file (a finished render's audio); OSError passes."""
+    digest = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def default_directory() -> Path:
@@ -23,6 +48,8 @@ def default_directory() -> Path:
 def write_entry(path: Path, *chunks: bytes) -> bool:
     """Write a cache entry atomically: a temp name beside it, then a rename; False on failure.
 
+    The entry is the chunks followed by the checksum trailer that `read_entry` checks.
+
     No fsync: a cache entry lost to a crash only costs the work of making it again. A full or
     read-only disk costs the entry, nothing more; `scan_entries` sweeps what a kill leaves.
     """
@@ -32,12 +59,44 @@ def write_entry(path: Path, *chunks: bytes) -> bool:
         with tmp.open("wb") as out:
             for chunk in chunks:
                 out.write(chunk)
+            out.write(_TRAILER.pack(_CHECK_TAG, _digest(*chunks)))
         tmp.replace(path)
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
         return False
     return True
+
+
+def read_entry(path: Path, head: int = 0) -> tuple[bytes, bytes] | None:
+    """An entry's first `head` bytes and the rest of its body (trailer removed), checked.
+
+    None when the entry is missing or unreadable; a damaged one (too short, no trailer, wrong
+    checksum) is also deleted. The body is read apart from the head: no second copy of it.
+    """
+    try:
+        with path.open("rb") as entry:
+            size = os.fstat(entry.fileno()).st_size
+            if size < head + CHECK_BYTES:
+                raise ValueError(path)
+            first = entry.read(head)
+            body = entry.read(size - head - CHECK_BYTES)
+            tag, digest = _TRAILER.unpack(entry.read())
+    except OSError:
+        return None
+    except (ValueError, struct.error):
+        drop_entry(path)
+        return None
+    if tag != _CHECK_TAG or digest != _digest(first, body):
+        drop_entry(path)
+        return None
+    return first, body
+
+
+def drop_entry(path: Path) -> None:
+    """Delete a damaged entry (best effort: a read-only cache keeps it, and keeps missing)."""
+    with contextlib.suppress(OSError):
+        path.unlink()
 
 
 def scan_entries(directory: Path, suffix: str) -> list[tuple[float, int, Path]]:

@@ -11,7 +11,7 @@ import pytest
 
 from briefing.model import Clip, Utterance, Voice
 from briefing.speech.clip_cache import ClipCache, clip_key
-from briefing.storage import default_directory
+from briefing.storage import CHECK_BYTES, default_directory
 
 UTTERANCE = Utterance(Voice("gmw/en-us+f3", pitch=60), 175, "The council voted on Tuesday.")
 
@@ -25,16 +25,32 @@ def _files(directory: Path, suffix: str) -> list[Path]:
 
 
 def test_key_covers_everything_that_shapes_the_audio() -> None:
-    base = clip_key("pyttsx3", "v1", UTTERANCE)
+    def key(engine: str, version: str, utterance: Utterance, sample_rate: int = 22050) -> str:
+        return clip_key(engine, version, utterance, sample_rate=sample_rate)
+
+    base = key("pyttsx3", "v1", UTTERANCE)
     voice = UTTERANCE.voice
     variants = [
-        clip_key("fake", "v1", UTTERANCE),
-        clip_key("pyttsx3", "v2", UTTERANCE),
-        clip_key("pyttsx3", "v1", replace(UTTERANCE, voice=replace(voice, id="gmw/en-us"))),
-        clip_key("pyttsx3", "v1", replace(UTTERANCE, rate=180)),
-        clip_key("pyttsx3", "v1", replace(UTTERANCE, voice=replace(voice, pitch=61))),
-        clip_key("pyttsx3", "v1", replace(UTTERANCE, voice=replace(voice, volume=0.5))),
-        clip_key("pyttsx3", "v1", replace(UTTERANCE, text="The council voted on Monday.")),
+        key("fake", "v1", UTTERANCE),
+        key("pyttsx3", "v2", UTTERANCE),
+        key(
+            "pyttsx3",
+            "v1",
+            replace(UTTERANCE, voice=replace(voice, id="gmw/en-us")),
+            sample_rate=22050,
+        ),
+        key("pyttsx3", "v1", replace(UTTERANCE, rate=180)),
+        key("pyttsx3", "v1", replace(UTTERANCE, voice=replace(voice, pitch=61)), sample_rate=22050),
+        key(
+            "pyttsx3", "v1", replace(UTTERANCE, voice=replace(voice, volume=0.5)), sample_rate=22050
+        ),
+        key(
+            "pyttsx3",
+            "v1",
+            replace(UTTERANCE, text="The council voted on Monday."),
+            sample_rate=22050,
+        ),
+        key("pyttsx3", "v1", UTTERANCE, 44100),
     ]
     assert len({base, *variants}) == len(variants) + 1
 
@@ -42,7 +58,9 @@ def test_key_covers_everything_that_shapes_the_audio() -> None:
 def test_key_uses_the_rate_actually_rendered() -> None:
     own_rate = replace(UTTERANCE, voice=replace(UTTERANCE.voice, rate=150), rate=175)
     same = replace(UTTERANCE, voice=replace(UTTERANCE.voice, rate=150), rate=200)
-    assert clip_key("f", "1", own_rate) == clip_key("f", "1", same)
+    assert clip_key("f", "1", own_rate, sample_rate=22050) == clip_key(
+        "f", "1", same, sample_rate=22050
+    )
 
 
 def test_round_trip_and_miss(tmp_path: Path) -> None:
@@ -73,7 +91,7 @@ def test_default_directory_honours_xdg_cache_home(
 
 
 def test_least_recently_used_entries_are_evicted(tmp_path: Path) -> None:
-    size = 16 + 2000
+    size = 16 + 2000 + CHECK_BYTES
     cache = ClipCache(tmp_path, max_bytes=size * 3)
     keys = [f"{i:02d}" * 32 for i in range(3)]
     for age, key in enumerate(keys):
@@ -92,8 +110,8 @@ def test_info_and_clear(tmp_path: Path) -> None:
     for i in range(4):
         cache.put(f"{i:02d}" * 32, _clip(100))
     info = cache.info()
-    assert (info.entries, info.bytes, info.directory) == (4, 4 * (16 + 200), tmp_path)
-    assert cache.clear() == 4
+    assert (info.entries, info.bytes, info.directory) == (4, 4 * (16 + 200 + CHECK_BYTES), tmp_path)
+    assert cache.clear() == (4, 0)
     assert cache.info().entries == 0
     assert ClipCache(tmp_path / "never-used").info().entries == 0
 

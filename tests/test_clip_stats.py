@@ -7,6 +7,7 @@ import pytest
 from audio_helpers import SR, k_weighted, long_timeline, speech_like, to_pcm, voiced_like
 from scipy.ndimage import maximum_filter1d
 
+from briefing.audio.bs1770 import integrated_loudness, step_energies
 from briefing.audio.clip_stats import (
     BIN_DB,
     BINS,
@@ -20,13 +21,7 @@ from briefing.audio.clip_stats import (
     voice_gains,
 )
 from briefing.audio.limiter import BLOCK, window
-from briefing.audio.loudness import (
-    _step_energies,
-    apply_gain,
-    integrated_loudness,
-    level_voices,
-    target_gain,
-)
+from briefing.audio.loudness import apply_gain, level_voices, target_gain
 from briefing.audio.stitch import chime_pcm, lay_out, pause_pcm, stitch
 from briefing.model import Chime, Clip, Pause, SpokenItem, TimelineItem
 
@@ -83,7 +78,7 @@ def test_clip_steps_are_the_loudness_steps() -> None:
     x = np.frombuffer(to_pcm(speech_like(2.57, seed=3)), dtype="<i2")
     stats = clip_stats(Clip(pcm=x.tobytes(), sample_rate=SR))
     assert stats.samples == len(x) and len(stats.steps) == len(x) // round(0.1 * SR)
-    np.testing.assert_allclose(stats.steps, _step_energies([x], SR), rtol=1e-5)
+    np.testing.assert_allclose(stats.steps, step_energies([x], SR), rtol=1e-5)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

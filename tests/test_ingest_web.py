@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -267,7 +268,9 @@ def test_atom_feed_file() -> None:
     assert articles[1].source == f"{FIXTURES / 'feed.atom'} (item 1)"
 
 
-def test_feed_item_link_failure_names_the_link(server: str, tmp_path: Path) -> None:
+def test_feed_item_link_failure_names_the_link(
+    server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     feed = (
         (FIXTURES / "feed.rss")
         .read_text("utf-8")
@@ -275,7 +278,14 @@ def test_feed_item_link_failure_names_the_link(server: str, tmp_path: Path) -> N
     )
     path = tmp_path / "feed.xml"
     path.write_text(feed.replace("{BASE}", server), "utf-8")
-    assert str(fetch_error(str(path))) == f"{server}/gone.html: HTTP 404 File not found"
+    with caplog.at_level(logging.WARNING, logger="briefing"):
+        articles = load_articles([str(path)], IngestOptions(timeout=5))
+    # The dead link's item is read from the feed's summary of it, with a warning naming it.
+    harbor = next(a for a in articles if a.title.startswith("Harbor Council"))
+    assert [p.text for p in harbor.paragraphs] == ["A short summary that is not the article."]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{server}/gone.html: HTTP 404 File not found; reading the feed's summary of it instead"
+    ]
 
 
 def test_xml_that_is_not_a_feed(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
 from scipy.signal import firwin, resample_poly
 
+from briefing.audio.bs1770 import integrated_loudness, k_weighting, step_energies
 from briefing.audio.limiter import (
     _interpolator,
     block_peaks,
@@ -30,15 +31,7 @@ from briefing.audio.limiter import (
     running,
     running_mean,
 )
-from briefing.audio.loudness import (
-    VOICE_LEVEL_LUFS,
-    VOICE_LEVEL_RANGE,
-    _k_weighting,
-    _step_energies,
-    integrated_loudness,
-    level_voices,
-    normalize,
-)
+from briefing.audio.loudness import VOICE_LEVEL_LUFS, VOICE_LEVEL_RANGE, level_voices, normalize
 from briefing.audio.stitch import stitch
 from briefing.model import Briefing, Pause, SpokenItem, TimelineItem
 
@@ -62,7 +55,7 @@ def test_measurement_matches_pyloudnorm() -> None:
 @pytest.mark.parametrize("sr", [22050, 44100, 48000])
 def test_k_weighting_coefficients_match_pyloudnorm(sr: int) -> None:
     stages = list(pyloudnorm.Meter(sr)._filters.values())
-    ours = _k_weighting(sr)
+    ours = k_weighting(sr)
     assert ours.shape == (len(stages), 6)
     for row, stage in zip(ours, stages, strict=True):
         np.testing.assert_allclose(row[:3], stage.b * stage.passband_gain, rtol=1e-12)
@@ -84,7 +77,7 @@ def test_step_energies_match_time_domain_filtering() -> None:
     parts = [voiced_like(1.0, seed=1), np.zeros(5000, np.float32), speech_like(1.5, seed=2)]
     parts += [voiced_like(2.0, seed=3, f0=200.0, level=0.05)]
     x = np.frombuffer(to_pcm(np.concatenate(parts)), dtype="<i2")
-    ours, ref = _step_energies([x], SR), k_weighted_steps(x)
+    ours, ref = step_energies([x], SR), k_weighted_steps(x)
     assert len(ours) == len(ref) == len(x) // round(0.1 * SR)
     heard = ref > ref.max() * 1e-4
     error_db = np.abs(10 * np.log10(ours[heard] / ref[heard]))
@@ -95,8 +88,8 @@ def test_step_energies_match_time_domain_filtering() -> None:
 def test_step_energies_carry_partial_steps_across_chunks() -> None:
     x = np.frombuffer(to_pcm(speech_like(3.33, seed=6)), dtype="<i2")
     cuts = [0, 1000, 1001, 5000, 20000, len(x)]  # chunks shorter than a step, and ragged
-    split = _step_energies([x[a:b] for a, b in pairwise(cuts)], SR)
-    np.testing.assert_allclose(split, _step_energies([x], SR), rtol=1e-5)
+    split = step_energies([x[a:b] for a, b in pairwise(cuts)], SR)
+    np.testing.assert_allclose(split, step_energies([x], SR), rtol=1e-5)
 
 
 def test_measurement_split_over_threads_counts_blocks_across_the_seam() -> None:
@@ -287,8 +280,8 @@ def test_long_briefings_are_measured_on_a_sample(monkeypatch: pytest.MonkeyPatch
 
 
 def test_fast_length_is_the_smallest_padded_length_of_its_form() -> None:
-    from briefing.audio.loudness import _fast_length
+    from briefing.audio.bs1770 import fast_length
 
     forms = sorted({m << k for m in (1, 3, 5) for k in range(16)})
     for n in range(1, 6000):
-        assert _fast_length(n) == next(f for f in forms if f >= n)
+        assert fast_length(n) == next(f for f in forms if f >= n)

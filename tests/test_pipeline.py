@@ -10,7 +10,7 @@ import pytest
 from audio_helpers import ffmpeg_exe
 from mutagen.mp4 import MP4
 
-from briefing.audio.loudness import integrated_loudness
+from briefing.audio.bs1770 import integrated_loudness
 from briefing.model import ChapterStart, Chime, Pause
 from briefing.output.options import RenderOptions
 from briefing.output.render import render

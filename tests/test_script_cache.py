@@ -9,6 +9,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -30,6 +31,7 @@ from briefing.pipeline import ScriptOptions, build_script
 from briefing.script.cache import ScriptCache, document_key
 from briefing.script.lexicon import Lexicon
 from briefing.sources import IngestOptions, RawDocument
+from briefing.storage import read_entry, write_entry
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(str(p) for p in (REPO / "examples").glob("*.txt"))
@@ -173,6 +175,12 @@ def test_corrupt_and_foreign_entries_are_misses(
     assert count_segmented == []
 
 
+def _entry_json(path: Path) -> Any:
+    found = read_entry(path)
+    assert found is not None
+    return json.loads(found[1])
+
+
 def test_a_wrongly_typed_segment_field_is_a_miss(tmp_path: Path) -> None:
     cache = ScriptCache(tmp_path)
     article = Article("Title", (Paragraph("Body."),), "a.txt")
@@ -181,9 +189,10 @@ def test_a_wrongly_typed_segment_field_is_a_miss(tmp_path: Path) -> None:
         "k", [(article, (replace(segment, attribution=Attribution(AttributionMethod.NONE, 0.0)),))]
     )
     assert cache.get("k") is not None
-    document = json.loads((tmp_path / "scripts" / "k.json").read_text(encoding="utf-8"))
+    document = _entry_json(tmp_path / "scripts" / "k.json")
     document["stories"][0]["segments"][0][3] = "0"  # paragraph as a string
-    (tmp_path / "scripts" / "k.json").write_text(json.dumps(document), encoding="utf-8")
+    # Rewritten with a good checksum: only the field check can catch it.
+    write_entry(tmp_path / "scripts" / "k.json", json.dumps(document).encode())
     assert cache.get("k") is None
 
 
@@ -229,9 +238,9 @@ def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
 
     # --no-cache ignores entries that are there, even wrong ones.
     for entry in entries(cache):
-        document = json.loads(entry.read_text(encoding="utf-8"))
+        document = _entry_json(entry)
         document["stories"][0]["title"] = "Tampered"
-        entry.write_text(json.dumps(document), encoding="utf-8")
+        write_entry(entry, json.dumps(document).encode())
     tampered = runner.invoke(app, args)
     assert "Tampered" in tampered.stdout
     again = runner.invoke(app, [*args, "--no-cache"])

@@ -16,6 +16,7 @@ import pytest
 from briefing.errors import ConfigError, MissingDependencyError, SynthesisError
 from briefing.model import Clip, Utterance, Voice
 from briefing.speech import pool as synth
+from briefing.speech import process_pool
 from briefing.speech.clip_cache import ClipCache
 from briefing.speech.engines.fake import FakeEngine
 from briefing.speech.pool import synthesize_all
@@ -48,8 +49,10 @@ def _children_of(me: int) -> list[int]:
             command = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        # multiprocessing's resource tracker is shared and long-lived, not a worker.
-        if int(fields[1]) == me and fields[0] != "Z" and b"resource_tracker" not in command:
+        # multiprocessing's resource tracker and forkserver (started by the cluster tests' Dask
+        # workers) are shared and live as long as this process: neither is a worker.
+        shared = b"resource_tracker" in command or b"multiprocessing.forkserver" in command
+        if int(fields[1]) == me and fields[0] != "Z" and not shared:
             found.append(int(entry.name))
     return found
 
@@ -94,7 +97,7 @@ def test_warm_cache_starts_no_worker(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("a worker was started on a warm cache")
 
-    monkeypatch.setattr(synth._Pool, "run", no_pool)
+    monkeypatch.setattr(process_pool._Pool, "run", no_pool)
     assert synthesize_all(utterances, engine="fake", jobs=2, cache=cache) == cold
 
 
@@ -326,7 +329,7 @@ def test_a_prestarted_worker_is_taken_by_the_pool_and_spares_are_discarded(
         started.append(process.pid)
         return process, conn
 
-    monkeypatch.setattr(synth, "take_worker", spy)
+    monkeypatch.setattr(process_pool, "take_worker", spy)
     clips = synthesize_all(_utterances(3), engine="fake", jobs=1)
     assert len(clips) == 3 and started == [spare_pid]
     worker.prestart_worker("fake")

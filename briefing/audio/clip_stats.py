@@ -17,14 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from briefing.audio.bs1770 import gated_loudness, k_energies, step_samples
 from briefing.audio.limiter import BLOCK, running, window
 from briefing.audio.loudness import (
     MAX_LIMITING_DB,
     VOICE_LEVEL_LUFS,
     VOICE_LEVEL_RANGE,
-    _k_energies,
-    _loudness,
-    _step,
     secant_gain,
 )
 from briefing.model import Clip
@@ -70,7 +68,7 @@ def clip_stats(clip: Clip) -> ClipStats:
     """Measure one clip."""
     sr = clip.sample_rate
     x = np.frombuffer(clip.pcm[: len(clip.pcm) // 2 * 2], dtype="<i2")
-    step = _step(sr)
+    step = step_samples(sr)
     if not len(x):
         return ClipStats(0, sr, np.zeros(0), np.zeros(BINS))
     # Whole steps, then the last partial step zero-padded: it is dropped from `steps` (as
@@ -79,7 +77,7 @@ def clip_stats(clip: Clip) -> ClipStats:
     y = np.zeros(n_steps * step + BLOCK, dtype=np.float32)
     y[: len(x)] = x
     rows, blocks = y[: n_steps * step].reshape(-1, step), y[: n_blocks * BLOCK].reshape(-1, BLOCK)
-    k_weighted = _k_energies(rows, sr)
+    k_weighted = k_energies(rows, sr)
     plain = np.einsum("ij,ij->i", rows, rows).astype(np.float64) / 32768**2
     # Per block only plain energy is known; its step's K-weighted share of it stands in (the
     # histogram only predicts what share of the energy the limiter takes).
@@ -133,7 +131,7 @@ def voice_gains(items: Sequence[Item], sample_rate: int) -> dict[str, float]:
             stats, voice = item
             steps.setdefault(voice, []).append(stats.steps)
             seconds[voice] = seconds.get(voice, 0.0) + stats.samples / stats.sample_rate
-    levels = {v: _loudness([(0, np.concatenate(s))], sample_rate) for v, s in steps.items()}
+    levels = {v: gated_loudness([(0, np.concatenate(s))], sample_rate) for v, s in steps.items()}
     main = levels[max(seconds, key=seconds.__getitem__)] if levels else VOICE_LEVEL_LUFS
     level = main if VOICE_LEVEL_RANGE[0] <= main <= VOICE_LEVEL_RANGE[1] else VOICE_LEVEL_LUFS
     return {v: 0.0 if x == float("-inf") else round((level - x) * 4) / 4 for v, x in levels.items()}
@@ -149,7 +147,7 @@ def briefing_gain(
 ) -> float:
     """The briefing's gain (rounded to `step_db`) that reaches `target` after limiting."""
     laid = _Laid(items, gains, sample_rate)
-    measured = _loudness([(0, laid.energies)], sample_rate)
+    measured = gated_loudness([(0, laid.energies)], sample_rate)
     if measured == float("-inf"):
         return 0.0
     gain = secant_gain(lambda g: target - laid.loudness(g, ceiling_db), target - measured,
@@ -190,9 +188,9 @@ class _Laid:
         scale = np.ones(len(self.energies))
         for first, n, stats, g in self.owners:
             scale[first : first + n] = limited_ratio(stats, gain_db + g, ceiling_db)
-        return _loudness([(0, self.energies)], self.sample_rate, scale) + gain_db
+        return gated_loudness([(0, self.energies)], self.sample_rate, scale) + gain_db
 
 
 def silent_steps(samples: int, sample_rate: int) -> int:
     """How many 100 ms steps a silence of `samples` counts for."""
-    return round(samples / _step(sample_rate))
+    return round(samples / step_samples(sample_rate))

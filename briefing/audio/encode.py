@@ -1,9 +1,10 @@
 """Output formats by extension: check them early, then write encoded, tagged audio atomically.
 
-.mp3  lameenc in process (no ffmpeg needed), 64 kbps CBR mono, gapless, on `jobs` threads.
-      Kept at the clips' 22,050 Hz (MPEG-2 Layer III, which every MP3 decoder plays): eSpeak has
-      nothing above 11 kHz, and resampling to 44.1 kHz would double the encoding work for no gain.
-.wav  stdlib `wave`, 16-bit mono, with an ID3 chunk
+.mp3  lameenc in process (no ffmpeg needed), CBR at the profile's bitrate, gapless, on `jobs`
+      threads, at the profile's rate (44.1 kHz MPEG-1 Layer III for podcasts, 22,050 Hz MPEG-2
+      for the compact speech profile).
+.wav  stdlib `wave`, 16-bit, with an ID3 chunk
+Every format writes the mono briefing into the profile's channels.
 .m4a  AAC 96k, .ogg/.opus Opus 48k, .flac: through ffmpeg (system, else imageio-ffmpeg's binary)
 """
 
@@ -19,7 +20,7 @@ from mutagen import MutagenError
 
 from briefing.atomic import atomic_path, check_writable_target
 from briefing.audio.ffmpeg import encode_with_ffmpeg, find_ffmpeg, stream_with_ffmpeg
-from briefing.audio.mp3 import encode_mp3
+from briefing.audio.mp3 import BITRATE_KBPS, encode_mp3, to_channels
 from briefing.audio.tags import write_tags
 from briefing.errors import ConfigError, EncodeError, MissingDependencyError
 from briefing.model import Briefing, Chapter, Tags
@@ -85,27 +86,38 @@ def check_output(path: Path) -> OutputFormat:
     return fmt
 
 
-def _write_wav(briefing: Briefing, path: Path) -> None:
-    """Write 16-bit mono PCM as WAV."""
+def _write_wav(path: Path, sample_rate: int, chunks: Iterable[bytes], channels: int) -> None:
+    """Write mono 16-bit PCM chunks as WAV with `channels` identical channels."""
     with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
+        w.setnchannels(channels)
         w.setsampwidth(2)
-        w.setframerate(briefing.sample_rate)
-        w.writeframes(briefing.pcm)
+        w.setframerate(sample_rate)
+        for chunk in chunks:
+            w.writeframes(to_channels(chunk, channels))
 
 
-def write_audio(briefing: Briefing, path: Path, tags: Tags, *, jobs: int = 2) -> None:
+def write_audio(
+    briefing: Briefing,
+    path: Path,
+    tags: Tags,
+    *,
+    jobs: int = 2,
+    bitrate_kbps: int = BITRATE_KBPS,
+    channels: int = 1,
+) -> None:
     """Encode and tag into a temp file beside `path`; rename it into place only when complete."""
     path = Path(path)
     fmt = check_output(path)
     try:
         with atomic_path(path) as tmp:
             if fmt.extension == ".mp3":
-                tmp.write_bytes(encode_mp3(briefing.pcm, briefing.sample_rate, jobs=jobs))
+                mp3 = encode_mp3(briefing.pcm, briefing.sample_rate, jobs=jobs,
+                                 bitrate_kbps=bitrate_kbps, channels=channels)  # fmt: skip
+                tmp.write_bytes(mp3)
             elif fmt.extension == ".wav":
-                _write_wav(briefing, tmp)
+                _write_wav(tmp, briefing.sample_rate, [briefing.pcm], channels)
             else:
-                encode_with_ffmpeg(briefing, tmp, tags, fmt.ffmpeg_args)
+                encode_with_ffmpeg(briefing, tmp, tags, fmt.ffmpeg_args, channels)
             write_tags(tmp, fmt.extension, tags, briefing.chapters)
     except OSError as e:
         raise EncodeError(f"{path}: cannot write audio: {e.strerror or e}") from e
@@ -133,7 +145,7 @@ def write_mp3_stream(path: Path, tags: Tags, write: Callable[[BinaryIO], T]) -> 
 
 def write_pcm_stream(
     path: Path, tags: Tags, chapters: tuple[Chapter, ...], sample_rate: int,
-    chunks: Iterable[bytes],
+    chunks: Iterable[bytes], *, channels: int = 1,
 ) -> None:  # fmt: skip
     """Write PCM chunks, as they come, as WAV or through ffmpeg; tag; move it into place."""
     path = Path(path)
@@ -141,14 +153,10 @@ def write_pcm_stream(
     try:
         with atomic_path(path) as tmp:
             if fmt.extension == ".wav":
-                with wave.open(str(tmp), "wb") as w:
-                    w.setnchannels(1)
-                    w.setsampwidth(2)
-                    w.setframerate(sample_rate)
-                    for chunk in chunks:
-                        w.writeframes(chunk)
+                _write_wav(tmp, sample_rate, chunks, channels)
             else:
-                stream_with_ffmpeg(chunks, sample_rate, tmp, tags, chapters, fmt.ffmpeg_args)
+                stream_with_ffmpeg(chunks, sample_rate, tmp, tags, chapters, fmt.ffmpeg_args,
+                                   channels)  # fmt: skip
             write_tags(tmp, fmt.extension, tags, chapters)
     except OSError as e:
         raise EncodeError(f"{path}: cannot write audio: {e.strerror or e}") from e

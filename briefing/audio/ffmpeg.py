@@ -53,11 +53,11 @@ def ffmetadata(tags: Tags, chapters: tuple[Chapter, ...]) -> str:
 
 
 def encode_with_ffmpeg(
-    briefing: Briefing, out: Path, tags: Tags, codec_args: tuple[str, ...]
+    briefing: Briefing, out: Path, tags: Tags, codec_args: tuple[str, ...], channels: int = 1
 ) -> None:
     """Pipe the PCM into ffmpeg and write `out` with the given codec, tags and chapters."""
     stream_with_ffmpeg([briefing.pcm], briefing.sample_rate, out, tags, briefing.chapters,
-                       codec_args)  # fmt: skip
+                       codec_args, channels)  # fmt: skip
 
 
 def stream_with_ffmpeg(
@@ -67,8 +67,12 @@ def stream_with_ffmpeg(
     tags: Tags,
     chapters: tuple[Chapter, ...],
     codec_args: tuple[str, ...],
+    channels: int = 1,
 ) -> None:
-    """Feed mono 16-bit PCM chunks to ffmpeg as they come; write `out` with tags and chapters."""
+    """Feed mono 16-bit PCM chunks to ffmpeg as they come; write `out` with tags and chapters.
+
+    With `channels` above 1, ffmpeg copies the mono input into each channel at its level.
+    """
     exe = find_ffmpeg()
     if exe is None:
         raise EncodeError(f"{out}: ffmpeg not found")
@@ -80,7 +84,7 @@ def stream_with_ffmpeg(
             exe, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
             "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
             "-i", str(meta), "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
-            *codec_args, str(out),
+            "-ac", str(channels), *codec_args, str(out),
         ]  # fmt: skip
         # stderr goes to a file: a pipe nobody reads while we write stdin could fill and stall.
         with (Path(tmpdir) / "stderr.txt").open("w+b") as err:

@@ -20,32 +20,45 @@ import numpy as np
 from briefing.errors import EncodeError
 
 BITRATE_KBPS = 64
-"""CBR 64 kbps mono: clean for speech and what podcast hosts expect."""
+"""The default: CBR 64 kbps mono, clean for speech (output profiles choose their own)."""
 QUALITY = 7
 """LAME's fast algorithm; at 64 kbps speech the slower settings are not audibly better."""
 ENCODER_DELAY = 576
 """LAME 3.100's own delay (the tag's start_pad); decoders add 529 more."""
 DECODER_DELAY = 529
 FRAME_SAMPLES = 576
-"""Samples per frame at 22,050 Hz (MPEG-2 Layer III); 1152 at 32 kHz and above (MPEG-1)."""
+"""Samples per frame below 32 kHz (MPEG-2 Layer III); `frame_samples` gives any rate's."""
 SILENT = 64
 """|sample| below this (-54 dBFS) counts as silence when choosing cut points."""
 CHUNK_SECONDS = 60.0
 
 
-def _encoder(sample_rate: int) -> lameenc.Encoder:
-    """A fresh mono CBR encoder."""
+def _encoder(sample_rate: int, bitrate_kbps: int, channels: int) -> lameenc.Encoder:
+    """A fresh CBR encoder."""
     enc = lameenc.Encoder()
-    enc.set_bit_rate(BITRATE_KBPS)
+    enc.set_bit_rate(bitrate_kbps)
     enc.set_in_sample_rate(sample_rate)
-    enc.set_channels(1)
+    enc.set_channels(channels)
     enc.set_quality(QUALITY)
     return enc
 
 
+def to_channels(pcm: bytes, channels: int) -> bytes:
+    """Mono 16-bit PCM as `channels` interleaved identical channels (1: unchanged)."""
+    if channels == 1:
+        return pcm
+    x = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
+    return np.repeat(x, channels).tobytes()
+
+
+def frame_samples(sample_rate: int) -> int:
+    """Samples per Layer III frame: 576 below 32 kHz (MPEG-2), 1152 from 32 kHz (MPEG-1)."""
+    return FRAME_SAMPLES if sample_rate < 32000 else 2 * FRAME_SAMPLES
+
+
 def encode_mp3_single(pcm: bytes, sample_rate: int) -> bytes:
     """Encode mono 16-bit PCM to MP3 in one LAME stream, no Info frame (the plain baseline)."""
-    enc = _encoder(sample_rate)
+    enc = _encoder(sample_rate, BITRATE_KBPS, 1)
     return bytes(enc.encode(pcm)) + bytes(enc.flush())
 
 
@@ -84,7 +97,7 @@ def cut_points(x: np.ndarray, sample_rate: int, chunks: int) -> list[int]:
     if chunks <= 1:
         return []
     block = 256
-    need = -(-(ENCODER_DELAY + DECODER_DELAY + FRAME_SAMPLES + 2 * 1024) // block)
+    need = -(-(ENCODER_DELAY + DECODER_DELAY + frame_samples(sample_rate) + 2 * 1024) // block)
     nb = len(x) // block
     blocks = x[: nb * block].reshape(nb, block)
     # max/min rather than abs: abs(-32768) overflows int16.
@@ -118,7 +131,9 @@ def _crc16(data: bytes) -> int:
     return crc
 
 
-def info_frame(first_header: int, frames: int, audio_bytes: int, end_pad: int) -> bytes:
+def info_frame(
+    first_header: int, frames: int, audio_bytes: int, end_pad: int, bitrate_kbps: int = BITRATE_KBPS
+) -> bytes:
     """A LAME "Info" frame (CBR Xing header + LAME extension) stating frame count and padding."""
     header = first_header & ~(1 << 9)  # no padding bit: a fixed, known size
     size = _frame_size(header)
@@ -134,7 +149,7 @@ def info_frame(first_header: int, frames: int, audio_bytes: int, end_pad: int) -
         b"LAME3.100"
         + bytes([0x01, 0])  # tag revision 0, CBR; lowpass unknown
         + struct.pack(">IHH", 0, 0, 0)  # no ReplayGain
-        + bytes([0, min(255, BITRATE_KBPS)])
+        + bytes([0, min(255, bitrate_kbps)])
         + ((ENCODER_DELAY << 12) | end_pad).to_bytes(3, "big")
         + bytes([0, 0])
         + struct.pack(">HIH", 0, total, 0)
@@ -147,11 +162,25 @@ def info_frame(first_header: int, frames: int, audio_bytes: int, end_pad: int) -
     return bytes(frame)
 
 
-def encode_mp3(pcm: bytes, sample_rate: int, *, jobs: int = 2) -> bytes:
-    """Encode mono 16-bit PCM to gapless MP3 on `jobs` threads; it decodes to the input's timing."""
+def encode_mp3(
+    pcm: bytes,
+    sample_rate: int,
+    *,
+    jobs: int = 2,
+    bitrate_kbps: int = BITRATE_KBPS,
+    channels: int = 1,
+) -> bytes:
+    """Encode mono 16-bit PCM to gapless MP3 on `jobs` threads; it decodes to the input's timing.
+
+    With `channels` 2 the mono audio goes to both channels (joint stereo costs little for it).
+    """
+
+    def encode(piece: bytes) -> tuple[bytes, int]:
+        return _encode_part(piece, sample_rate, bitrate_kbps, channels)
+
     x = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
     n = len(x)
-    spf = FRAME_SAMPLES if sample_rate < 32000 else 2 * FRAME_SAMPLES
+    spf = frame_samples(sample_rate)
     wanted = 1 if jobs <= 1 else max(jobs, round(n / sample_rate / CHUNK_SECONDS))
     cuts = cut_points(x, sample_rate, wanted)
     # Plan: chunk k is fed from starts[k]; its first sample decodes right where it was.
@@ -165,27 +194,29 @@ def encode_mp3(pcm: bytes, sample_rate: int, *, jobs: int = 2) -> bytes:
         if k + 2 < len(bounds):
             starts.append(starts[k] + frames * spf)
             if starts[-1] >= bounds[k + 2]:  # silence too short after all: give up splitting
-                return _assemble([_encode_part(pcm, sample_rate)], n, spf)
+                return _assemble([encode(pcm)], n, spf, bitrate_kbps)
 
     def part(k: int) -> tuple[bytes, int]:
-        return _encode_part(pcm[starts[k] * 2 : ends[k] * 2], sample_rate)
+        return encode(pcm[starts[k] * 2 : ends[k] * 2])
 
     with ThreadPoolExecutor(max(1, jobs)) as pool:
         parts = list(pool.map(part, range(len(planned))))
     if [frames for _, frames in parts] != planned:
         # LAME padded differently from the plan: stay correct, encode in one stream.
-        return _assemble([_encode_part(pcm, sample_rate)], n, spf)
-    return _assemble(parts, n, spf)
+        return _assemble([encode(pcm)], n, spf, bitrate_kbps)
+    return _assemble(parts, n, spf, bitrate_kbps)
 
 
-def _encode_part(pcm: bytes, sample_rate: int) -> tuple[bytes, int]:
-    """One independent LAME stream and its frame count."""
-    enc = _encoder(sample_rate)
-    mp3 = bytes(enc.encode(pcm)) + bytes(enc.flush())
+def _encode_part(
+    pcm: bytes, sample_rate: int, bitrate_kbps: int = BITRATE_KBPS, channels: int = 1
+) -> tuple[bytes, int]:
+    """One independent LAME stream of mono `pcm` (written to `channels`) and its frame count."""
+    enc = _encoder(sample_rate, bitrate_kbps, channels)
+    mp3 = bytes(enc.encode(to_channels(pcm, channels))) + bytes(enc.flush())
     return mp3, count_frames(mp3)
 
 
-def _assemble(parts: list[tuple[bytes, int]], samples: int, spf: int) -> bytes:
+def _assemble(parts: list[tuple[bytes, int]], samples: int, spf: int, bitrate_kbps: int) -> bytes:
     """Info frame + the parts' frames; end padding makes gapless decoders stop at `samples`."""
     frames = sum(f for _, f in parts)
     audio = sum(len(p) for p, _ in parts)
@@ -193,4 +224,4 @@ def _assemble(parts: list[tuple[bytes, int]], samples: int, spf: int) -> bytes:
     body = b"".join(p for p, _ in parts)
     if not body or not 0 <= end_pad < 4096:
         return body
-    return info_frame(int.from_bytes(body[:4], "big"), frames, audio, end_pad) + body
+    return info_frame(int.from_bytes(body[:4], "big"), frames, audio, end_pad, bitrate_kbps) + body

@@ -5,10 +5,7 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Sequence
-from math import gcd
 from typing import Any
-
-import numpy as np
 
 from briefing.model import (
     Briefing,
@@ -38,10 +35,11 @@ def _pydub() -> Any:
 
 @functools.lru_cache(maxsize=64)
 def pause_pcm(ms: int, sample_rate: int) -> bytes:
-    """Silence of `ms` milliseconds as mono 16-bit PCM."""
-    silent = _pydub().AudioSegment.silent(duration=max(ms, 0), frame_rate=sample_rate)
-    raw: bytes = silent.set_sample_width(2).set_channels(1).raw_data
-    return raw
+    """Silence of `ms` milliseconds as mono 16-bit PCM, rounded to the nearest sample.
+
+    Integer arithmetic: two halves of a pause cut between sections add up to the whole
+    wherever the halves fall on whole samples (every default pause at 16-48 kHz)."""
+    return bytes(2 * ((max(ms, 0) * sample_rate + 500) // 1000))
 
 
 @functools.lru_cache(maxsize=16)
@@ -64,18 +62,12 @@ def chime_pcm(ms: int, sample_rate: int) -> bytes:
 
 
 def _pcm_at(item: SpokenItem, sample_rate: int) -> bytes:
-    """The clip's PCM at `sample_rate` (clips normally already match; resample if not)."""
+    """The clip's PCM; a clip at another rate is a bug upstream (clips are resampled once, where
+    they are made: `briefing.audio.resample`), not something to fix here on every stitch."""
     clip = item.clip
-    pcm = clip.pcm[: len(clip.pcm) // 2 * 2]
-    if clip.sample_rate == sample_rate:
-        return pcm
-    from scipy.signal import resample_poly
-
-    g = gcd(sample_rate, clip.sample_rate)
-    x = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
-    y = resample_poly(x, sample_rate // g, clip.sample_rate // g)
-    out: bytes = np.clip(np.rint(y), -32768, 32767).astype("<i2").tobytes()
-    return out
+    if clip.sample_rate != sample_rate:
+        raise ValueError(f"a {clip.sample_rate} Hz clip in a {sample_rate} Hz briefing")
+    return clip.pcm[: len(clip.pcm) // 2 * 2]
 
 
 def stitch(timeline: Sequence[TimelineItem], sample_rate: int = 22050) -> Briefing:

@@ -11,13 +11,16 @@ from typing import Any, cast
 from mutagen import id3
 from mutagen.flac import FLAC
 from mutagen.id3._tags import save_frame
-from mutagen.mp4 import MP4
+from mutagen.mp4 import MP4, MP4Cover
 from mutagen.oggopus import OggOpus
 from mutagen.wave import _WaveID3
 
+from briefing.errors import ConfigError
 from briefing.model import Chapter, Tags
 
 ID3_VERSION = 3
+CTOC_MAX = 255
+"""Children one CTOC frame can list (its entry count is one byte)."""
 """ID3v2.3: CHAP/CTOC exist in both, and 2.3 is the version older players and iTunes read best."""
 
 
@@ -55,6 +58,10 @@ def _id3_frames(tags: Tags, chapters: tuple[Chapter, ...]) -> list[id3.Frame]:
         frames += [id3.TCON(encoding=enc, text=[tags.genre])]
     if tags.comment:
         frames += [id3.COMM(encoding=enc, lang="eng", desc="", text=[tags.comment])]
+    if tags.cover:
+        # type 3: the front cover, the picture players and podcast apps show.
+        frames += [id3.APIC(encoding=enc, mime=tags.cover.mime, type=id3.PictureType.COVER_FRONT,
+                            desc="Cover", data=tags.cover.data)]  # fmt: skip
     ids = [f"chp{i}" for i in range(len(chapters))]
     for cid, ch in zip(ids, chapters, strict=True):
         frames.append(
@@ -69,15 +76,33 @@ def _id3_frames(tags: Tags, chapters: tuple[Chapter, ...]) -> list[id3.Frame]:
             )
         )
     if chapters:
-        frames.append(
-            id3.CTOC(
-                element_id="toc",
-                flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
-                child_element_ids=ids,
-                sub_frames=[id3.TIT2(encoding=enc, text=["Chapters"])],
-            )
-        )
+        frames += _tables_of_contents(ids)
     return frames
+
+
+def _tables_of_contents(ids: list[str]) -> list[id3.Frame]:
+    """The top-level, ordered CTOC; over CTOC_MAX chapters, it lists ordered sub-tables instead.
+
+    A CTOC counts its children in one byte: 256 or more chapters cannot be one table. The ID3
+    chapter specification lets a table list other tables, so the chapters are split into
+    sub-tables of at most CTOC_MAX, in order (players that read CHAP frames alone see them all).
+    """
+    enc = id3.Encoding.UTF8
+    flags = id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED
+    title = [id3.TIT2(encoding=enc, text=["Chapters"])]
+    if len(ids) <= CTOC_MAX:
+        return [id3.CTOC(element_id="toc", flags=flags, child_element_ids=ids, sub_frames=title)]
+    groups = [ids[i : i + CTOC_MAX] for i in range(0, len(ids), CTOC_MAX)]
+    if len(groups) > CTOC_MAX:
+        raise ConfigError(f"{len(ids)} chapters: ID3 holds at most {CTOC_MAX * CTOC_MAX}")
+    sub_ids = [f"toc{n}" for n in range(len(groups))]
+    subs = [
+        id3.CTOC(element_id=sub_id, flags=id3.CTOCFlags.ORDERED, child_element_ids=group,
+                 sub_frames=[id3.TIT2(encoding=enc, text=[f"Chapters {n + 1}"])])
+        for n, (sub_id, group) in enumerate(zip(sub_ids, groups, strict=True))
+    ]  # fmt: skip
+    top = id3.CTOC(element_id="toc", flags=flags, child_element_ids=sub_ids, sub_frames=title)
+    return [top, *subs]
 
 
 def _tag_mp3(path: Path, tags: Tags, chapters: tuple[Chapter, ...]) -> None:
@@ -113,6 +138,9 @@ def _tag_m4a(path: Path, tags: Tags) -> None:
     for key, value in atoms.items():
         if value:
             mp4.tags[key] = [value]
+    if tags.cover:
+        kind = MP4Cover.FORMAT_PNG if tags.cover.mime == "image/png" else MP4Cover.FORMAT_JPEG
+        mp4.tags["covr"] = [MP4Cover(tags.cover.data, imageformat=kind)]
     mp4.save()
 
 

@@ -101,6 +101,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ConfigError(f"{path}: invalid cast file: nested too deeply") from None
 
 
 def _config_from_table(table: dict[str, Any], path: Path, base: CastConfig | None) -> CastConfig:

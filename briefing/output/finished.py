@@ -4,10 +4,11 @@ A render's key is a sha256 over the package version, the output format, the loud
 the tags and the whole timeline: every clip's cache key (engine, engine version, voice, rate,
 text), its transcript text, speaker and story, every pause, chime and chapter title. If nothing
 of that changed, the finished file is copied from `<cache>/renders/<key>.audio` and the
-transcripts are written from `<key>.json` (cues, chapters, loudness report): no clip is read,
-nothing is stitched, measured or encoded. Entries are written to a temporary name and renamed
-into place (the JSON last, so a half-written entry is never used); only the most recent
-`KEEP` renders are kept.
+transcripts are written from `<key>.json` (cues, chapters, loudness report, the audio's size
+and checksum): no clip is read, nothing is stitched, measured or encoded. Entries are written
+to a temporary name and renamed into place (the JSON last, so a half-written entry is never
+used); the audio's checksum is checked on every reuse. Only the most recent `KEEP` renders are
+kept.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ import os
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from briefing import __version__
 from briefing.model import Chapter, ChapterStart, Chime, Cue, Pause, Tags
+from briefing.storage import drop_entry, file_digest, read_entry, write_entry
 
 KEEP = 8
 """Finished renders kept (each is the size of its output file, ~0.5 MB per minute of MP3)."""
@@ -46,7 +48,13 @@ class CachedRender:
 
 
 def render_key(
-    items: Sequence[KeyedItem], *, extension: str, loudness: float, tags: Tags, sample_rate: int
+    items: Sequence[KeyedItem],
+    *,
+    extension: str,
+    loudness: float,
+    tags: Tags,
+    sample_rate: int,
+    encoder: tuple[object, ...] = (),
 ) -> str:
     """sha256 over the package version, output settings and every timeline item."""
     timeline: list[object] = []
@@ -59,7 +67,9 @@ def render_key(
             timeline.append(["chapter", item.title])
         else:
             timeline.append(list(item))
-    fields = [_FORMAT, __version__, extension.lower(), loudness, sample_rate, asdict(tags)]
+    cover = hashlib.sha256(tags.cover.data).hexdigest() if tags.cover else None
+    tag_fields = {**asdict(replace(tags, cover=None)), "cover": cover}
+    fields = [_FORMAT, __version__, extension.lower(), loudness, sample_rate, tag_fields, encoder]
     blob = json.dumps([fields, timeline], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -71,12 +81,19 @@ class RenderCache:
         self.directory = directory / "renders"
 
     def get(self, key: str) -> CachedRender | None:
-        """The cached render for `key`, or None when missing or incomplete."""
+        """The cached render for `key`, or None when missing, incomplete or damaged.
+
+        The audio's checksum (kept in the checksummed JSON entry) is checked on every reuse:
+        a damaged render is deleted, never copied out.
+        """
         meta, audio = self.directory / f"{key}.json", self.directory / f"{key}.audio"
+        found = read_entry(meta)
         try:
-            data = json.loads(meta.read_text(encoding="utf-8"))
-            if audio.stat().st_size != data["bytes"]:
-                return None
+            if found is None:
+                raise ValueError(meta)
+            data = json.loads(found[1])
+            if audio.stat().st_size != data["bytes"] or file_digest(audio) != data["digest"]:
+                raise ValueError(audio)
             now = time.time()
             os.utime(meta, (now, now))  # recently used: kept when older renders are evicted
             return CachedRender(
@@ -87,7 +104,11 @@ class RenderCache:
                 loudness_lufs=float(data["loudness_lufs"]),
                 true_peak_dbtp=float(data["true_peak_dbtp"]),
             )
+        except FileNotFoundError:
+            return None
         except (OSError, ValueError, KeyError, TypeError):
+            for path in (meta, audio):
+                drop_entry(path)
             return None
 
     def put(
@@ -104,27 +125,25 @@ class RenderCache:
         """Keep a copy of the finished `output`; a full or read-only disk only costs the entry."""
         stamp = f"{os.getpid()}.{time.monotonic_ns()}"
         audio_tmp = self.directory / f".{key}.{stamp}.audio.tmp"
-        meta_tmp = self.directory / f".{key}.{stamp}.json.tmp"
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(output, audio_tmp)
             data = {
                 "bytes": audio_tmp.stat().st_size,
+                "digest": file_digest(audio_tmp),
                 "cues": [asdict(c) for c in cues],
                 "chapters": [asdict(c) for c in chapters],
                 "duration": duration,
                 "loudness_lufs": loudness_lufs,
                 "true_peak_dbtp": true_peak_dbtp,
             }
-            meta_tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             audio_tmp.replace(self.directory / f"{key}.audio")
-            meta_tmp.replace(self.directory / f"{key}.json")
         except OSError:
+            with contextlib.suppress(OSError):
+                audio_tmp.unlink()
             return
-        finally:
-            for tmp in (audio_tmp, meta_tmp):
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
+        # The JSON goes last, so a half-written entry is never used.
+        write_entry(self.directory / f"{key}.json", json.dumps(data, ensure_ascii=False).encode())
         self._evict()
 
     def clear(self) -> None:

@@ -32,23 +32,33 @@ import numpy as np
 
 from briefing.audio.mp3 import (
     BITRATE_KBPS,
+    DECODER_DELAY,
     ENCODER_DELAY,
-    FRAME_SAMPLES,
     QUALITY,
     _encode_part,
+    frame_samples,
     info_frame,
 )
 from briefing.model import Briefing, Chapter, ChapterStart, Cue, Pause, TimelineItem
-from briefing.storage import write_entry
+from briefing.storage import read_entry, write_entry
 
 R = TypeVar("R")
-_FORMAT = b"BRS2"
+_FORMAT = b"BRS3"
 _HEADER = struct.Struct("<4sIIf")  # magic, frames, samples, peak (linear)
 SPLIT_MIN_MS = 600
 """Pauses at least this long are cut: paragraphs (700 ms), headlines and stories by default.
 A cut pause keeps >= 1024 silent samples on each side whatever this is set to (>= 250)."""
+LONG_SECTION_LINES = 12
+"""Clips after which a section is also cut at a sentence pause (a paragraph of 12 sentences
+is about a minute of audio, a long paragraph of the news)."""
+LONG_SPLIT_MIN_MS = 150
+"""The shortest pause such a cut is made in (sentence pauses are 250 ms by default)."""
+CUT_SILENCE_MS = 64
+"""Silence each half of a cut pause keeps at least, whatever the join shortening (1,024
+samples at 16 kHz): a short pause is shortened less, and its gap grows by the difference."""
 JOIN_MS = (40, 25)
-"""How much shorter the two halves of a cut pause are made for MP3 (the join adds 52-78 ms)."""
+"""How much shorter the two halves of a cut pause are made for MP3 at 22,050 Hz (the join adds
+52-78 ms there); `join_shortening` gives any rate's."""
 AHEAD_PER_JOB = 4
 """Sections encoded ahead of the one being written, per thread: keeps threads busy, memory flat."""
 
@@ -81,30 +91,47 @@ class SectionStats:
     cached: int = 0
 
 
+def join_shortening(sample_rate: int) -> tuple[int, int]:
+    """JOIN_MS for MP3 at `sample_rate`: the join adds both codec delays and on average a bit
+    over half a frame of padding (measured 52-78 ms at 22,050 Hz, 25-51 ms at 44,100 Hz)."""
+    mean_join = ENCODER_DELAY + DECODER_DELAY + 0.57 * frame_samples(sample_rate)
+    total = round(1000 * mean_join / sample_rate)
+    first = round(total * JOIN_MS[0] / sum(JOIN_MS))
+    return first, total - first
+
+
 def split_sections(
     timeline: Sequence[TimelineItem], shorten_ms: tuple[int, int] = JOIN_MS
 ) -> list[list[TimelineItem]]:
-    """Cut the timeline in the middle of every pause of at least SPLIT_MIN_MS between sounds.
+    """Cut the timeline in the middle of every pause of at least SPLIT_MIN_MS between sounds,
+    and a section that has reached LONG_SECTION_LINES clips at its next pause between sentences.
 
     The halves of a cut pause are shortened by `shorten_ms` to make room for what the join adds:
-    JOIN_MS for MP3 sections, nothing for PCM laid end to end.
+    JOIN_MS for MP3 sections, nothing for PCM laid end to end. The second rule keeps a render's
+    memory flat however long a paragraph is (a section's audio is held whole while it is made).
     """
     sounding = [not isinstance(i, Pause | ChapterStart) for i in timeline]
     later = [False] * len(timeline)  # a sound follows position i
     for i in range(len(timeline) - 2, -1, -1):
         later[i] = later[i + 1] or sounding[i + 1]
     sections: list[list[TimelineItem]] = [[]]
-    heard = False  # the current section has a sound
+    heard = 0  # sounds in the current section
     for i, item in enumerate(timeline):
-        if isinstance(item, Pause) and item.ms >= SPLIT_MIN_MS and heard and later[i]:
+        if isinstance(item, Pause) and heard and later[i] and _cuts(item.ms, heard):
             half = item.ms // 2
-            sections[-1].append(Pause(half - shorten_ms[0]))
-            sections.append([Pause(item.ms - half - shorten_ms[1])])
-            heard = False
+            keep = (min(half, CUT_SILENCE_MS), min(item.ms - half, CUT_SILENCE_MS))
+            sections[-1].append(Pause(max(half - shorten_ms[0], keep[0])))
+            sections.append([Pause(max(item.ms - half - shorten_ms[1], keep[1]))])
+            heard = 0
             continue
         sections[-1].append(item)
-        heard = heard or sounding[i]
+        heard += sounding[i]
     return [s for s in sections if s]
+
+
+def _cuts(ms: int, heard: int) -> bool:
+    """Whether a pause of `ms` after `heard` sounds ends a section."""
+    return ms >= SPLIT_MIN_MS or (heard >= LONG_SECTION_LINES and ms >= LONG_SPLIT_MIN_MS)
 
 
 class SectionCache:
@@ -117,17 +144,15 @@ class SectionCache:
         return self.directory / key[:2] / f"{key}.sec"
 
     def get(self, key: str) -> Section | None:
-        """The cached section, or None (a truncated or foreign entry is ignored)."""
-        try:
-            data = self._path(key).read_bytes()
-        except OSError:
+        """The cached section, or None (a damaged entry is deleted, a foreign one ignored)."""
+        found = read_entry(self._path(key), _HEADER.size)
+        if found is None:
             return None
-        if len(data) < _HEADER.size:
-            return None
-        magic, frames, samples, peak = _HEADER.unpack_from(data)
+        header, mp3 = found
+        magic, frames, samples, peak = _HEADER.unpack(header)
         if magic != _FORMAT:
             return None
-        return Section(data[_HEADER.size :], frames, samples, peak)
+        return Section(mp3, frames, samples, peak)
 
     def has(self, key: str) -> bool:
         """Whether an entry exists (`get` still checks it)."""
@@ -139,9 +164,16 @@ class SectionCache:
         write_entry(self._path(key), header, section.mp3)
 
 
-def section_settings(gain_db: float, ceiling_db: float, sample_rate: int) -> bytes:
+def section_settings(
+    gain_db: float,
+    ceiling_db: float,
+    sample_rate: int,
+    bitrate_kbps: int = BITRATE_KBPS,
+    channels: int = 1,
+) -> bytes:
     """What, besides its audio, shapes an encoded section: gain, ceiling, encoder, rate."""
-    return f"{gain_db:.3f}|{ceiling_db:.3f}|{BITRATE_KBPS}|{QUALITY}|{sample_rate}".encode()
+    encoder = f"{bitrate_kbps}|{QUALITY}|{sample_rate}|{channels}"
+    return f"{gain_db:.3f}|{ceiling_db:.3f}|{encoder}".encode()
 
 
 def encode_keyed(
@@ -156,6 +188,8 @@ def encode_keyed(
     jobs: int = 2,
     stats: SectionStats | None = None,
     progress: Callable[[int, int], None] | None = None,
+    bitrate_kbps: int = BITRATE_KBPS,
+    channels: int = 1,
 ) -> Joined:
     """Write every section (from the cache under `keys[i]`, else encoded) to `out`, gapless.
 
@@ -165,12 +199,13 @@ def encode_keyed(
     from briefing.audio.loudness import apply_gain
 
     sr = timings[0].sample_rate
+    spf = frame_samples(sr)
     stats = stats if stats is not None else SectionStats()
 
     def encode(i: int) -> Section:
         x = np.frombuffer(pcm_of(i), dtype="<i2")
         pcm, peak_db, _ = apply_gain(x, gain_db, ceiling_db, sr, jobs=1)
-        mp3, frames = _encode_part(pcm, sr)
+        mp3, frames = _encode_part(pcm, sr, bitrate_kbps, channels)
         section = Section(mp3, frames, len(x), float(10 ** (peak_db / 20)))
         if cache is not None:
             cache.put(keys[i], section)
@@ -203,17 +238,18 @@ def encode_keyed(
             out.write(section.mp3)
             starts.append(offset)
             total = offset + section.samples
-            offset += section.frames * FRAME_SAMPLES
+            offset += section.frames * spf
             frames += section.frames
             audio_bytes += len(section.mp3)
             peak = max(peak, section.peak)
             if progress is not None:
                 progress(i + 1, len(timings))
-    # The last stream's padding (576-1151 samples) is the end padding gapless decoders drop.
-    end_pad = frames * FRAME_SAMPLES - ENCODER_DELAY - total
+    # The last stream's padding (at least a frame's worth) is the end padding gapless decoders
+    # drop.
+    end_pad = frames * spf - ENCODER_DELAY - total
     end = out.tell()
     out.seek(info_at)
-    out.write(info_frame(first_header, frames, audio_bytes, end_pad))
+    out.write(info_frame(first_header, frames, audio_bytes, end_pad, bitrate_kbps))
     out.seek(end)
     timing = place_sections(timings, starts, total)
     with np.errstate(divide="ignore"):

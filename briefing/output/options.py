@@ -25,9 +25,21 @@ class RenderOptions:
     structure: Structure = field(default_factory=Structure)
     pause_overrides: dict[str, int] = field(default_factory=dict)
     loudness: float = -16.0
+    """Target integrated loudness of the mono briefing, LUFS (a profile's file loudness less
+    10 log10(channels): the copies in each channel add up to the profile's figure)."""
     tags: Tags = field(default_factory=lambda: Tags(title="News Briefing"))
     transcripts: tuple[Path, ...] = ()
     chapters: Path | None = None
     sample_rate: int | None = None
     """The briefing's sample rate; None: the engine's own. Clips at another rate are resampled
     once, where they are made (and cached at this rate)."""
+    bitrate_kbps: int = 64
+    """MP3 bitrate (CBR)."""
+    channels: int = 1
+    """Channels written: the mono briefing goes to each."""
+    true_peak_dbtp: float = -1.0
+    """Ceiling for the true peak of the encoded file."""
+    page: Path | None = None
+    """The read-along web page to write beside the audio (`output/page.py`)."""
+    epub: Path | None = None
+    """The EPUB 3 talking book to write with the audio inside (`output/epub.py`)."""

@@ -30,6 +30,7 @@ def write_pcm_sections(
     *,
     jobs: int = 2,
     progress: Callable[[int, int], None] | None = None,
+    channels: int = 1,
 ) -> Joined:
     """Write section i (`lengths[i]` samples, made by `pcm_of(i)`) gained and limited, in order."""
     from briefing.audio.loudness import apply_gain
@@ -55,5 +56,5 @@ def write_pcm_sections(
                     progress(i + 1, len(lengths))
                 yield pcm
 
-    write_pcm_stream(path, tags, timing.chapters, sr, chunks())
+    write_pcm_stream(path, tags, timing.chapters, sr, chunks(), channels=channels)
     return Joined(timing, offset / sr, max(peaks, default=float("-inf")))

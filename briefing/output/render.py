@@ -9,6 +9,7 @@ Nothing here prints; progress is reported through a callback the CLI turns into 
 from __future__ import annotations
 
 import contextlib
+import logging
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -26,15 +27,14 @@ from briefing.output.finished import CachedRender, KeyedItem, RenderCache, rende
 from briefing.output.options import Progress, RenderOptions
 from briefing.output.timeline import Line, PlanItem, plan_briefing
 from briefing.speech.clip_cache import clip_key
-from briefing.speech.engines import engine_version
+from briefing.speech.engines import engine_sample_rate, engine_version
 
 if TYPE_CHECKING:
     from briefing.cast.assign import Script
+    from briefing.speech.executor import Executor
 
 GAIN_STEP_DB = 0.25
 """The briefing's gain is rounded to this, so a small edit leaves the other stories' audio as is."""
-SAMPLE_RATE = 22050
-"""The briefing's sample rate (eSpeak's own; stitch resamples any clip that differs)."""
 
 
 @dataclass(frozen=True)
@@ -56,29 +56,58 @@ class RenderResult:
     """MP3 story sections encoded in this render (the rest came from the section cache)."""
     clips_read: int = 0
     """Clips read from the clip cache (an MP3 render reads only the clips of changed stories)."""
+    sections_written: int = 0
+    """Sections the audio was written in (encoded now or from the section cache)."""
+    sample_rate: int = 0
+    """The briefing's sample rate."""
 
 
 def render(
-    script: Script, options: RenderOptions, engine: str, progress: Progress | None = None
+    script: Script,
+    options: RenderOptions,
+    engine: str,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> RenderResult:
-    """Synthesize, stitch, level and encode the script; write transcripts and chapters."""
+    """Synthesize, stitch, level and encode the script; write transcripts and chapters.
+
+    `executor` is where synthesis runs (None: the local process pool; see `speech.executor`).
+    """
+    from briefing.output.readalong_files import is_epub, write_readalong
     from briefing.speech.clip_cache import ClipCache
 
-    pauses = replace(script.config.pauses, **options.pause_overrides)
-    plan = plan_briefing(
-        script.stories, script.cast, pauses, options.structure, options.rate, script.lexicon
-    )
-    plan = [item for item in plan if not isinstance(item, Line) or _has_words(item)]
+    if is_epub(options.output):
+        return _render_epub(script, options, engine, progress, executor)
+
+    plan = render_plan(script, options)
+    sample_rate = options.sample_rate or engine_sample_rate(engine)
     cache = ClipCache(options.cache_dir) if options.use_cache else None
+    if cache is not None and not cache.writable():
+        # Every clip would be made, fail to be stored, and be made again to be read back.
+        logging.getLogger(__name__).warning(
+            f"the cache in {cache.directory} cannot be written (read-only or full); "
+            "rendering without it"
+        )
+        cache = None
     renders = key = None
     if cache is not None:
         renders = RenderCache(cache.directory)
-        key = _render_key(plan, options, engine)
+        key = _render_key(plan, options, engine, sample_rate)
         hit = renders.get(key)
         if hit is not None:
-            written = _reuse(hit, options)
-            return _result(script, options, hit.duration, hit.loudness_lufs,
-                           hit.true_peak_dbtp, written, 0, reused=True)  # fmt: skip
+            written = _reuse(hit, options, sample_rate)
+            written += write_readalong(script, plan, hit.cues, hit.chapters, options)
+            return RenderResult(
+                output=options.output,
+                duration=hit.duration,
+                stories=len(script.stories),
+                voices=_voices(script),
+                loudness_lufs=hit.loudness_lufs,
+                true_peak_dbtp=hit.true_peak_dbtp,
+                files=tuple(written),
+                reused_output=True,
+                sample_rate=sample_rate,
+            )
     # Imported only now: a reused render needs none of numpy or lameenc.
     from briefing.audio.loudness import LoudnessReport
     from briefing.output.mp3_sections import SectionCache, SectionStats
@@ -89,23 +118,21 @@ def render(
     stats = SynthStats()
     sections = SectionStats()
     with contextlib.ExitStack() as stack:
-        from briefing.output.sectioned import render_keyed
+        from briefing.output.sectioned import render_sectioned
 
         # Without a cache the clips still go to disk (a temporary directory) as they arrive:
         # no format holds the briefing's audio in memory.
         clips = cache or ClipCache(Path(stack.enter_context(_temporary_directory())))
         store = SectionCache(cache.directory) if cache is not None else None
-        keyed = render_keyed(plan, options, engine, clips, store, SAMPLE_RATE, GAIN_STEP_DB,
-                             progress, stats, sections)  # fmt: skip
-        if keyed is not None:
-            briefing, duration = keyed.timing, keyed.duration
-            report = LoudnessReport(keyed.loudness_lufs, keyed.true_peak_dbtp, 0.0)
-        else:
-            from briefing.output.render_pcm import render_pcm
-
-            briefing, duration, report = render_pcm(plan, options, engine, clips,
-                                                     progress, stats)  # fmt: skip
-    written = [options.output, *_write_texts(briefing.cues, briefing.chapters, options)]
+        made = render_sectioned(plan, options, engine, clips, store, sample_rate, GAIN_STEP_DB,
+                                progress, stats, sections, executor)  # fmt: skip
+    briefing, duration = made.timing, made.duration
+    report = LoudnessReport(made.loudness_lufs, made.true_peak_dbtp, 0.0)
+    written = [
+        options.output,
+        *_write_texts(briefing.cues, briefing.chapters, options, sample_rate),
+    ]
+    written += write_readalong(script, plan, briefing.cues, briefing.chapters, options)
     if renders is not None and key is not None:
         renders.put(
             key,
@@ -116,16 +143,54 @@ def render(
             loudness_lufs=report.integrated_lufs,
             true_peak_dbtp=report.true_peak_dbtp,
         )
-    return _result(script, options, duration, report.integrated_lufs, report.true_peak_dbtp,
-                   written, stats.synthesized, reused=False, sections=sections.encoded,
-                   clips_read=cache.reads if cache is not None else 0)  # fmt: skip
+    return RenderResult(
+        output=options.output,
+        duration=duration,
+        stories=len(script.stories),
+        voices=_voices(script),
+        loudness_lufs=report.integrated_lufs,
+        true_peak_dbtp=report.true_peak_dbtp,
+        files=tuple(written),
+        clips_synthesized=stats.synthesized,
+        sections_encoded=sections.encoded,
+        clips_read=cache.reads if cache is not None else 0,
+        sections_written=made.sections,
+        sample_rate=sample_rate,
+    )
+
+
+def _render_epub(
+    script: Script,
+    options: RenderOptions,
+    engine: str,
+    progress: Progress | None,
+    executor: Executor | None,
+) -> RenderResult:
+    """`-o FILE.epub`: an MP3 rendered into a temporary folder, then put inside the book."""
+    with tempfile.TemporaryDirectory(prefix="briefing-epub-") as folder:
+        audio = Path(folder) / f"{options.output.stem}.mp3"
+        inner = replace(options, output=audio, epub=options.output)
+        result = render(script, inner, engine, progress, executor)
+    files = tuple(path for path in result.files if path != audio)
+    return replace(result, output=options.output, files=files)
+
+
+def render_plan(script: Script, options: RenderOptions) -> list[PlanItem]:
+    """What the briefing says, in order: the lines to synthesize, pauses, chimes, chapters."""
+    pauses = replace(script.config.pauses, **options.pause_overrides)
+    plan = plan_briefing(
+        script.stories, script.cast, pauses, options.structure, options.rate, script.lexicon
+    )
+    return [item for item in plan if not isinstance(item, Line) or _has_words(item)]
 
 
 def _temporary_directory() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix="briefing-clips-")
 
 
-def _render_key(plan: Sequence[PlanItem], options: RenderOptions, engine: str) -> str:
+def _render_key(
+    plan: Sequence[PlanItem], options: RenderOptions, engine: str, sample_rate: int
+) -> str:
     """The render cache's key for this plan and these output settings."""
     version = engine_version(engine)
     keys: dict[Utterance, str] = {}
@@ -134,7 +199,7 @@ def _render_key(plan: Sequence[PlanItem], options: RenderOptions, engine: str) -
         if isinstance(item, Line):
             u = item.utterance
             if u not in keys:
-                keys[u] = clip_key(engine, version, u)
+                keys[u] = clip_key(engine, version, u, sample_rate=sample_rate)
             items.append((keys[u], item.text, item.speaker, u.voice.id, item.story))
         else:
             items.append(item)
@@ -143,11 +208,12 @@ def _render_key(plan: Sequence[PlanItem], options: RenderOptions, engine: str) -
         extension=options.output.suffix,
         loudness=options.loudness,
         tags=options.tags,
-        sample_rate=SAMPLE_RATE,
+        sample_rate=sample_rate,
+        encoder=(options.bitrate_kbps, options.channels, options.true_peak_dbtp),
     )
 
 
-def _reuse(hit: CachedRender, options: RenderOptions) -> list[Path]:
+def _reuse(hit: CachedRender, options: RenderOptions, sample_rate: int) -> list[Path]:
     """Copy a cached render into place atomically and write its transcripts and chapters."""
     import shutil
 
@@ -159,16 +225,16 @@ def _reuse(hit: CachedRender, options: RenderOptions) -> list[Path]:
             shutil.copyfile(hit.audio, tmp)
     except OSError as e:
         raise EncodeError(f"{options.output}: cannot write audio: {e.strerror or e}") from e
-    return [options.output, *_write_texts(hit.cues, hit.chapters, options)]
+    return [options.output, *_write_texts(hit.cues, hit.chapters, options, sample_rate)]
 
 
 def _write_texts(
-    cues: tuple[Cue, ...], chapters: tuple[Chapter, ...], options: RenderOptions
+    cues: tuple[Cue, ...], chapters: tuple[Chapter, ...], options: RenderOptions, sample_rate: int
 ) -> list[Path]:
     """Write every transcript and the chapters file; return their paths."""
     from briefing.output.transcript import write_chapters, write_transcript
 
-    timed = Briefing(pcm=b"", sample_rate=SAMPLE_RATE, cues=cues, chapters=chapters)
+    timed = Briefing(pcm=b"", sample_rate=sample_rate, cues=cues, chapters=chapters)
     written: list[Path] = []
     for path in options.transcripts:
         write_transcript(timed, path)
@@ -179,39 +245,15 @@ def _write_texts(
     return written
 
 
-def _result(
-    script: Script,
-    options: RenderOptions,
-    duration: float,
-    loudness: float,
-    peak: float,
-    files: list[Path],
-    synthesized: int,
-    *,
-    reused: bool,
-    sections: int = 0,
-    clips_read: int = 0,
-) -> RenderResult:
-    """The render's summary for the CLI."""
+def _voices(script: Script) -> dict[str, str]:
+    """Who reads in which voice, for the CLI's summary."""
     voices = {"Narrator": script.cast.narrator.id}
     voices.update({name: voice.id for name, voice in script.cast.speakers.items()})
     if any(
         s.kind is SegmentKind.QUOTE and not s.speaker for st in script.stories for s in st.segments
     ):
         voices["(unattributed)"] = script.cast.unattributed.id
-    return RenderResult(
-        output=options.output,
-        duration=duration,
-        stories=len(script.stories),
-        voices=voices,
-        loudness_lufs=loudness,
-        true_peak_dbtp=peak,
-        files=tuple(files),
-        clips_synthesized=synthesized,
-        reused_output=reused,
-        sections_encoded=sections,
-        clips_read=clips_read,
-    )
+    return voices
 
 
 def _has_words(line: Line) -> bool:

@@ -38,6 +38,7 @@ from briefing.output.mp3_sections import (
     SectionCache,
     SectionStats,
     encode_keyed,
+    join_shortening,
     section_settings,
     split_sections,
 )
@@ -49,14 +50,14 @@ from briefing.speech.pool import SynthStats, synthesize_all, synthesize_each
 
 if TYPE_CHECKING:
     from briefing.output.options import Progress, RenderOptions
+    from briefing.speech.executor import Executor
 
 _FORMAT = b"BRK2"
-MAX_TRUE_PEAK_DBTP = -1.0
 
 
 @dataclass(frozen=True)
-class KeyedRender:
-    """What `render_keyed` wrote."""
+class SectionedRender:
+    """What `render_sectioned` wrote."""
 
     timing: Briefing
     """Cues and chapters at their places in the file (no PCM)."""
@@ -64,9 +65,11 @@ class KeyedRender:
     loudness_lufs: float
     """The level the gains were set for, estimated from the clips' statistics."""
     true_peak_dbtp: float
+    sections: int
+    """Sections written (encoded now or taken from the section cache)."""
 
 
-def render_keyed(
+def render_sectioned(
     plan: Sequence[PlanItem],
     options: RenderOptions,
     engine: str,
@@ -77,8 +80,13 @@ def render_keyed(
     progress: Progress | None,
     synth: SynthStats,
     sections: SectionStats,
-) -> KeyedRender | None:
-    """Synthesize what the cache lacks and write the audio; None if a clip is at another rate."""
+    executor: Executor | None = None,
+) -> SectionedRender:
+    """Synthesize what the cache lacks and write the audio, section by section.
+
+    Every clip is at `sample_rate`: the workers resample a clip made at another rate once,
+    before it is measured and cached (its key carries the rate). `executor`: where synthesis
+    runs (None: the local process pool)."""
     from briefing.audio.encode import write_mp3_stream
 
     lines = [item for item in plan if isinstance(item, Line)]
@@ -87,7 +95,7 @@ def render_keyed(
         first_label.setdefault(line.utterance, line.label)
     unique = list(first_label)
     version = engine_version(engine)
-    keys = {u: clip_key(engine, version, u) for u in unique}
+    keys = {u: clip_key(engine, version, u, sample_rate=sample_rate) for u in unique}
     stats: dict[str, ClipStats] = {}
     pending: list[Utterance] = []
     for u in unique:
@@ -125,9 +133,11 @@ def render_keyed(
         if progress
         else None,
         stats=synth,
+        executor=executor,
+        sample_rate=sample_rate,
     )
-    if any(s.sample_rate != sample_rate for s in stats.values()):
-        return None
+    if any(s.sample_rate != sample_rate for s in stats.values()):  # never expected (see above)
+        raise SynthesisError(f"a clip is not at the briefing's {sample_rate} Hz")
 
     timeline: list[TimelineItem] = []
     key_of: dict[int, str] = {}
@@ -149,13 +159,13 @@ def render_keyed(
             n = len(make(entry.ms, sample_rate))
             measured.append(silent_steps(n // 2, sample_rate))
     levels = voice_gains(measured, sample_rate)
-    ceiling = MAX_TRUE_PEAK_DBTP - CODEC_MARGIN_DB
+    ceiling = options.true_peak_dbtp - CODEC_MARGIN_DB
     gain = briefing_gain(measured, levels, sample_rate, options.loudness, ceiling, gain_step_db)
     loudness = estimated_loudness(measured, levels, sample_rate, gain, ceiling)
 
     is_mp3 = options.output.suffix.lower() == ".mp3"
-    parts = split_sections(timeline) if is_mp3 else split_sections(timeline, (0, 0))
-    settings = section_settings(gain, ceiling, sample_rate)
+    parts = split_sections(timeline, join_shortening(sample_rate) if is_mp3 else (0, 0))
+    settings = section_settings(gain, ceiling, sample_rate, options.bitrate_kbps, options.channels)
     timings, lengths, section_keys = [], [], []
     for part in parts:
         said = [stats[key_of[id(i)]].samples for i in part if isinstance(i, SpokenItem)]
@@ -168,7 +178,7 @@ def render_keyed(
         for item in parts[i]:
             if isinstance(item, SpokenItem):
                 key = key_of[id(item)]
-                clip = cache.get(key) or _resynthesize(key, keys, engine, cache)
+                clip = cache.get(key) or _resynthesize(key, keys, engine, cache, sample_rate)
                 real.append(replace(item, clip=_levelled(clip, levels[item.voice_id])))
             else:
                 real.append(item)
@@ -178,15 +188,22 @@ def render_keyed(
     jobs = options.jobs or os.cpu_count() or 2
     if not is_mp3:
         joined = write_pcm_sections(options.output, options.tags, timings, lengths, pcm_of, gain,
-                                    ceiling, jobs=jobs, progress=on_encode)  # fmt: skip
-        return KeyedRender(joined.timing, joined.duration, loudness, joined.true_peak_dbtp)
+                                    ceiling, jobs=jobs, progress=on_encode,
+                                    channels=options.channels)  # fmt: skip
+        return SectionedRender(
+            joined.timing, joined.duration, loudness, joined.true_peak_dbtp, len(parts)
+        )
 
     def write(out: BinaryIO) -> Joined:
         return encode_keyed(section_keys, timings, pcm_of, gain, ceiling, sections_cache, out,
-                            jobs=jobs, stats=sections, progress=on_encode)  # fmt: skip
+                            jobs=jobs, stats=sections, progress=on_encode,
+                            bitrate_kbps=options.bitrate_kbps,
+                            channels=options.channels)  # fmt: skip
 
     joined = write_mp3_stream(options.output, options.tags, write)
-    return KeyedRender(joined.timing, joined.duration, loudness, joined.true_peak_dbtp)
+    return SectionedRender(
+        joined.timing, joined.duration, loudness, joined.true_peak_dbtp, len(parts)
+    )
 
 
 def _stored_stats(cache: ClipCache, key: str) -> ClipStats | None:
@@ -212,10 +229,13 @@ def _levelled(clip: Clip, gain_db: float) -> Clip:
     return Clip(pcm=pcm, sample_rate=clip.sample_rate)
 
 
-def _resynthesize(key: str, keys: dict[Utterance, str], engine: str, cache: ClipCache) -> Clip:
+def _resynthesize(
+    key: str, keys: dict[Utterance, str], engine: str, cache: ClipCache, sample_rate: int
+) -> Clip:
     """A clip evicted from the cache since its statistics were read: make it again."""
     utterance = next(u for u, k in keys.items() if k == key)
-    return synthesize_all([utterance], engine=engine, jobs=1, cache=cache)[0]
+    clips = synthesize_all([utterance], engine=engine, jobs=1, cache=cache, sample_rate=sample_rate)
+    return clips[0]
 
 
 def _section_key(

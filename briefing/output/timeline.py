@@ -47,6 +47,9 @@ class Line:
     speaker: str | None
     story: int
     label: str
+    segment: int = -1
+    """Index of the segment in its story (-1 for intro, transitions and outro): lets the
+    read-along page and EPUB place each sentence in its paragraph and quote."""
 
 
 PlanItem = Line | Pause | Chime | ChapterStart
@@ -120,7 +123,7 @@ def _story_items(
             if piece_number:
                 items.append(Pause(pauses.sentence))
             utterance = Utterance(voice, rate, to_spoken(piece, lexicon))
-            items.append(Line(utterance, piece, speaker, index, label))
+            items.append(Line(utterance, piece, speaker, index, label, number - 1))
         previous = segment
     return items
 

@@ -37,7 +37,7 @@ from briefing.model import (
 )
 from briefing.script.lexicon import Lexicon
 from briefing.sources import IngestOptions, RawDocument
-from briefing.storage import default_directory, scan_entries, write_entry
+from briefing.storage import default_directory, read_entry, scan_entries, write_entry
 
 _FORMAT = 1
 
@@ -117,12 +117,11 @@ class ScriptCache:
     def get(self, key: str) -> list[CachedStory] | None:
         """The stories stored under `key`, or None (missing, corrupt or foreign)."""
         path = self._path(key)
-        try:
-            data = path.read_bytes()
-        except OSError:
+        found = read_entry(path)
+        if found is None:
             return None
         try:
-            stories = _decode(json.loads(data), key)
+            stories = _decode(json.loads(found[1]), key)
         except (ValueError, TypeError, KeyError, IndexError, RecursionError):
             return None
         with contextlib.suppress(OSError):
@@ -150,15 +149,23 @@ class ScriptCache:
         entries = self._scan()
         return len(entries), sum(size for _, size, _ in entries)
 
-    def clear(self) -> int:
-        """Delete every entry; return how many there were."""
-        count = len(self._scan())
-        for entry in self._entries():
+    def clear(self) -> tuple[int, int]:
+        """Delete every entry; return how many were removed and how many could not be."""
+        removed = left = 0
+        for _, _, path in self._scan():
+            try:
+                path.unlink()
+                removed += 1
+            except FileNotFoundError:
+                continue
+            except OSError:
+                left += 1
+        for entry in self._entries():  # temporaries
             with contextlib.suppress(OSError):
                 Path(entry.path).unlink()
         with contextlib.suppress(OSError):
             self.directory.rmdir()
-        return count
+        return removed, left
 
     def _entries(self) -> list[os.DirEntry[str]]:
         try:

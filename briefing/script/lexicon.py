@@ -76,6 +76,8 @@ def parse_lexicon(path: Path) -> Lexicon:
         raise ConfigError(f"{path}: no such lexicon file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({exc})") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise _error(path, "nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         found = _LINE.search(str(exc))
         where = f"line {found.group(1)}: " if found else ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from briefing.script.lexicon import Lexicon, default_lexicon
+from briefing.script.normalize_marks import marks_to_spoken
 from briefing.script.normalize_numbers import numbers_to_spoken
 from briefing.script.normalize_web import web_to_spoken
 
@@ -52,6 +53,7 @@ _SAINT = re.compile(r"\bSt\.?(?=\s+[A-Z])")
 _STREET = re.compile(r"(?<=[A-Za-z0-9])\s+St\.?(?=[\s,;:]|$)")
 _NUMBER = re.compile(r"\b(?P<abbr>No|Nos|no)\.\s?(?=\d)")
 _PARTY = re.compile(r"\((?P<party>[DRI])-(?P<state>[A-Z][A-Za-z. ]{1,15}?)\.?\)")
+_PARTY_COMMAS = re.compile(r",\s+(?P<party>[DRI])-(?P<state>[A-Z][A-Za-z.]{1,10}?)\.?,")
 _PARTIES = {"D": "Democrat", "R": "Republican", "I": "Independent"}
 _STATES = {
     "Ala": "Alabama", "Ariz": "Arizona", "Ark": "Arkansas", "Calif": "California",
@@ -247,6 +249,8 @@ def _abbreviations(text: str) -> str:
     """Titles, months, Saint/Street, No., Inc. and friends, e.g./i.e."""
     if "(" in text:
         text = _PARTY.sub(_party, text)
+    if "-" in text:
+        text = _PARTY_COMMAS.sub(_party, text)  # "Amy Klobuchar, D-Minn., said"
     text = _MONTH.sub(lambda m: _MONTH_ABBR[m["abbr"]], text)
     if "." in text:
         text = _NUMBER.sub("number ", text)
@@ -270,7 +274,7 @@ def to_spoken(text: str, lexicon: Lexicon | None = None) -> str:
         text = _APOSTROPHE.sub("'", text)
     text = lexicon.respell(text)
     text = _DATELINE.sub(_dateline, text, count=1)
-    text = web_to_spoken(text)
+    text = web_to_spoken(marks_to_spoken(text))
     text = _abbreviations(text)
     text = numbers_to_spoken(text)
     text = _ROMAN.sub(_roman, text)

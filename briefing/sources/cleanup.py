@@ -7,6 +7,7 @@ never cut in half; everything taken out is reported as a Removal with its reason
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -16,6 +17,7 @@ PHOTO_CREDIT = "photo credit"
 CAPTION = "caption"
 LABEL = "label"
 BOILERPLATE = "boilerplate"
+REPEATED = "pull quote"
 
 _MAX_CREDIT = 120
 _MAX_CAPTION = 300
@@ -71,6 +73,10 @@ _PLACE_OR_TIME = re.compile(
 )
 _END_PUNCT = re.compile(r"[.!?:;…][”’\"')\]]*\s*$")
 
+_PROFILE = (
+    r"(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin|tiktok|threads)"
+    r"\.(?:com|net)/\S+"
+)
 _BOILERPLATE = re.compile(
     r"(?i)^\s*(?:"
     r"please let us know if you(?:'|’)re having (?:issues|problems|trouble) with commenting\.?"
@@ -96,8 +102,23 @@ _BOILERPLATE = re.compile(
     r"|cookie\s+(?:settings|policy|preferences)"
     r"|listen\s+to\s+(?:this\s+)?(?:article|story)\b.{0,40}|\d+\s+min(?:ute)?s?\s+read"
     r"|enable\s+javascript\b.{0,120}|loading(?:\.\.\.|…)?"
+    # Sign-offs and furniture of wire and newspaper pages, each a line of its own.
+    r"|follow\s+.{1,80}\bcoverage\b.{0,60}\b(?:at|on)\s+\S+"
+    r"|(?:e-?mail|contact|reach)\s+[^@\s][^@]{0,60}\s+at\s+\S+@\S+"
+    r"|listen\s+to\s+.{1,80}\blive\b.{0,60}"
+    r"|sources?\s*:\s*[\w ,&/'’.-]{1,60}"
+    r"|(?:our\s+standards|the\s+thomson\s+reuters\s+trust\s+principles)\b.{0,120}"
+    rf"|(?:[\w.'’ -]{{0,60}}\s)?{_PROFILE}(?:\s*[,|·]?\s*{_PROFILE})*"
     r")\s*$"
 )
+# "Editor's note: this story was updated ..." is about the article, not part of it.
+_EDITORS_NOTE = re.compile(r"(?i)^\s*editor(?:'|’)?s(?:'|’)?\s+note\s*:")
+_MAX_NOTE = 500
+_REPEAT_MIN_WORDS = 8
+_MAX_REPEAT = 300
+_REPEAT_BUDGET = 200_000_000
+"""Characters the pull-quote search may scan in all (a fraction of a second)."""
+_NOT_WORD = re.compile(r"[\W_]+")
 _REPORTING = re.compile(r"\b(?:said|says|told|according\s+to|reported|announced)\b")
 # Inline promos: "Watch: the moment the rocket lifted off" as a body line of its own.
 _PROMO = re.compile(r"(?i)^\s*(?:watch|video|listen|photos|gallery)\s*:\s+\S.{0,110}$")
@@ -157,6 +178,26 @@ def _opening_caption(line: str) -> bool:
     )
 
 
+def _repeats(texts: Sequence[str]) -> list[int]:
+    """Short paragraphs whose words are also inside a longer one: a pull quote repeating a
+    sentence of the body. The copy goes; the body keeps its words.
+
+    One search of the whole text per short paragraph, and none at all past a budget, so a
+    huge article costs no more than it did without this rule.
+    """
+    keys = [f" {_NOT_WORD.sub(' ', t.casefold()).strip()} " for t in texts]
+    joined = "\n".join(keys)
+    copies = Counter(keys)
+    candidates = [
+        i
+        for i, key in enumerate(keys)
+        if len(texts[i]) <= _MAX_REPEAT and len(key.split()) >= _REPEAT_MIN_WORDS
+    ]
+    if len(candidates) * len(joined) > _REPEAT_BUDGET:
+        return []
+    return [i for i in candidates if joined.count(keys[i]) > copies[keys[i]]]
+
+
 def judge(title: str, paragraphs: Sequence[Paragraph]) -> Verdict:
     """Decide which paragraphs are credits, captions or boilerplate; strip a headline label."""
     removed: list[tuple[int, Removal]] = []
@@ -171,8 +212,10 @@ def judge(title: str, paragraphs: Sequence[Paragraph]) -> Verdict:
             reasons[i] = PHOTO_CREDIT
         elif _is_caption_with_credit(line) or (len(line) <= 500 and _FILE_PHOTO.search(line)):
             reasons[i] = CAPTION
-        elif _is_boilerplate(line):
+        elif _is_boilerplate(line) or (len(line) <= _MAX_NOTE and _EDITORS_NOTE.match(line)):
             reasons[i] = BOILERPLATE
+    for i in _repeats(texts):
+        reasons[i] = reasons[i] or REPEATED
     for i, line in enumerate(texts):
         if reasons[i] is not None:
             continue

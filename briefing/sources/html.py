@@ -12,6 +12,10 @@ from briefing.sources.decode import clean_text, decode_bytes
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"\s+(?:\||–|—|-|::|·)\s+[^|–—]{1,60}$")
 _SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
+_LISTING_TITLE = re.compile(r"^(?:index of|directory listing for)\s+/", re.IGNORECASE)
+_LISTING_LINKS = 5
+_LISTING_SHARE = 0.8
+_PROFILE_LIKE = re.compile(r"@|://|\bwww\.|\.(?:com|net|org)/")
 _BLOCK_TAGS = ("p", "blockquote", "li", "h2", "h3", "h4", "h5", "h6", "pre", "dd")
 
 
@@ -92,6 +96,24 @@ def _has_prose(paragraphs: list[Paragraph]) -> bool:
     return words >= 40 or (sentences >= 1 and words >= 5)
 
 
+def _is_listing(tree: Any) -> bool:
+    """Whether the page is a list of links (a server's directory index), not an article.
+
+    Autoindex pages say so in their title ("Index of /", "Directory listing for /"); any page
+    whose body text is mostly the text of its links is a listing too.
+    """
+    titles = tree.xpath("//title|//h1")
+    if titles and _LISTING_TITLE.match(_text(titles[0])):
+        return True
+    bodies = tree.xpath("//body")
+    if not bodies:
+        return False
+    total = len("".join(_text(bodies[0]).split()))
+    links = tree.xpath("//body//a")
+    linked = sum(len("".join(_text(a).split())) for a in links)
+    return len(links) >= _LISTING_LINKS and linked >= _LISTING_SHARE * total
+
+
 def parse_html(html: str, source: str, url: str | None = None) -> Article:
     """Extract the main article of a web page, or raise InputError when there is none."""
     import lxml.html
@@ -113,6 +135,11 @@ def parse_html(html: str, source: str, url: str | None = None) -> Article:
     title = _headline(tree, getattr(doc, "title", None), site)
     body = getattr(doc, "body", None)
     paragraphs = _walk(body, title or "") if body is not None else []
+    if _is_listing(tree):
+        raise InputError(
+            f"{source}: not an article (a directory listing or list of links)",
+            hint="pass the address of one article, or a feed",
+        )
     if not _has_prose(paragraphs):
         raise InputError(
             f"{source}: not an article (no article text found on the page)",
@@ -120,8 +147,21 @@ def parse_html(html: str, source: str, url: str | None = None) -> Article:
         )
     if not title:
         title = paragraphs.pop(0).text
-    author = getattr(doc, "author", None) or _meta(tree, "author", "article:author")
-    return Article(title=title, paragraphs=tuple(paragraphs), source=source, byline=author)
+    meta = _meta(tree, "author", "article:author")
+    if meta and _PROFILE_LIKE.search(meta):  # trafilatura would mangle the URL into names
+        author: str | None = meta
+    else:
+        author = getattr(doc, "author", None) or meta
+    return Article(title=title, paragraphs=tuple(paragraphs), source=source, byline=_byline(author))
+
+
+def _byline(author: str | None) -> str | None:
+    """The author names, without the profile URLs and @handles some pages put there."""
+    if not author:
+        return None
+    names = [p.strip() for p in re.split(r"[;|,]\s*", author)]
+    kept = [n for n in names if n and not _PROFILE_LIKE.search(n)]
+    return ", ".join(kept) or None
 
 
 def fragment_paragraphs(html: str) -> list[Paragraph]:

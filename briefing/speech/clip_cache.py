@@ -1,11 +1,12 @@
 """A content-addressed clip cache on disk: verified clips keyed by everything that shapes them.
 
 One file per clip, `<dir>/clips/<2 hex>/<sha256>.clip`: a 16-byte header (magic, sample
-rate, PCM length) then raw mono s16le PCM. Entries are written to a temporary name and
-renamed into place, so concurrent renders never see half a file and a killed render leaves
-at most a stray temporary file (swept later), never a corrupt entry. Reads check the header
-and length and discard anything that does not match. Size is bounded: when a put takes the
-total over `max_bytes`, the least recently used entries (by mtime; hits touch it) go first.
+rate, PCM length), raw mono s16le PCM, then the checksum trailer of `briefing.storage`.
+Entries are written to a temporary name and renamed into place, so concurrent renders never
+see half a file and a killed render leaves at most a stray temporary file (swept later).
+Reads check the checksum, header and length and delete anything that does not match (it is
+synthesized again). Size is bounded: when a put takes the total over `max_bytes`, the least
+recently used entries (by mtime; hits touch it) go first.
 """
 
 from __future__ import annotations
@@ -20,11 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.model import Clip, Utterance
-from briefing.storage import default_directory, scan_entries, write_entry
+from briefing.storage import (
+    CHECK_BYTES,
+    default_directory,
+    drop_entry,
+    read_entry,
+    scan_entries,
+    write_entry,
+)
 
-_MAGIC = b"BRC1"
+_MAGIC = b"BRC2"
 _HEADER = struct.Struct("<4sIQ")
-_KEY_FORMAT = 1
+_KEY_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -37,13 +45,15 @@ class CacheInfo:
     max_bytes: int
 
 
-def clip_key(engine: str, engine_version: str, utterance: Utterance) -> str:
-    """sha256 over engine, engine version, voice id, rate, pitch, volume and spoken text."""
+def clip_key(engine: str, engine_version: str, utterance: Utterance, *, sample_rate: int) -> str:
+    """sha256 over engine, engine version, the clip's sample rate (it is cached resampled to the
+    briefing's), voice id, rate, pitch, volume and spoken text."""
     voice = utterance.voice
     fields = [
         _KEY_FORMAT,
         engine,
         engine_version,
+        sample_rate,
         voice.id,
         utterance.effective_rate,
         voice.pitch,
@@ -55,7 +65,7 @@ def clip_key(engine: str, engine_version: str, utterance: Utterance) -> str:
 
 def entry_bytes(clip: Clip) -> int:
     """Size of a clip's cache entry on disk."""
-    return _HEADER.size + len(clip.pcm)
+    return _HEADER.size + len(clip.pcm) + CHECK_BYTES
 
 
 class ClipCache:
@@ -73,24 +83,20 @@ class ClipCache:
         return self._clips / key[:2] / f"{key}.clip"
 
     def get(self, key: str) -> Clip | None:
-        """The cached clip for `key`, or None (a corrupt entry is deleted)."""
+        """The cached clip for `key`, or None (a damaged entry is deleted)."""
         path = self._path(key)
-        try:
-            with path.open("rb") as entry:
-                self.reads += 1
-                header = entry.read(_HEADER.size)
-                pcm = entry.read()  # read apart from the header: no second copy of the PCM
-        except OSError:
+        found = read_entry(path, _HEADER.size)
+        if found is None:
             return None
-        if len(header) == _HEADER.size:
-            magic, rate, length = _HEADER.unpack(header)
-            if magic == _MAGIC and length == len(pcm) and length % 2 == 0:
-                with contextlib.suppress(OSError):
-                    os.utime(path)  # mark as recently used for eviction
-                return Clip(pcm, rate)
+        self.reads += 1
+        header, pcm = found
+        magic, rate, length = _HEADER.unpack(header)
+        if magic != _MAGIC or length != len(pcm) or length % 2:
+            drop_entry(path)
+            return None
         with contextlib.suppress(OSError):
-            path.unlink()
-        return None
+            os.utime(path)  # mark as recently used for eviction
+        return Clip(pcm, rate)
 
     def put(self, key: str, clip: Clip) -> None:
         """Store a clip atomically; a full or read-only disk only costs the cache entry."""
@@ -112,6 +118,14 @@ class ClipCache:
         if self._bytes > self.max_bytes:
             self._bytes = self._evict(int(self.max_bytes * 0.9))
 
+    def writable(self) -> bool:
+        """Whether entries can be written here (not read-only, not full): a probe entry."""
+        probe = self._clips / f".probe-{os.getpid()}"
+        if not write_entry(probe, b"probe"):
+            return False
+        drop_entry(probe)
+        return True
+
     def has(self, key: str) -> bool:
         """Whether a complete entry for `key` is present (its header is checked, not its PCM)."""
         path = self._path(key)
@@ -124,14 +138,12 @@ class ClipCache:
         if len(header) != _HEADER.size:
             return False
         magic, _, length = _HEADER.unpack(header)
-        return bool(magic == _MAGIC and size == _HEADER.size + length)
+        return bool(magic == _MAGIC and size == _HEADER.size + length + CHECK_BYTES)
 
     def get_stats(self, key: str) -> bytes | None:
         """The clip's statistics side file (see `clip_stats`), or None."""
-        try:
-            return self._path(key).with_suffix(".stats").read_bytes()
-        except OSError:
-            return None
+        found = read_entry(self._path(key).with_suffix(".stats"))
+        return found[1] if found is not None else None
 
     def put_stats(self, key: str, data: bytes) -> None:
         """Store the clip's statistics side file atomically (best effort)."""
@@ -142,15 +154,16 @@ class ClipCache:
         entries = [size for _, size, _ in self._scan()]
         return CacheInfo(self.directory, len(entries), sum(entries), self.max_bytes)
 
-    def clear(self) -> int:
-        """Delete every entry; return how many there were."""
-        count = len(list(self._scan()))
+    def clear(self) -> tuple[int, int]:
+        """Delete every entry; return how many were removed and how many could not be."""
+        before = len(self._scan())
         shutil.rmtree(self._clips, ignore_errors=True)
         # Finished renders and encoded story sections go too.
         shutil.rmtree(self.directory / "renders", ignore_errors=True)
         shutil.rmtree(self.directory / "sections", ignore_errors=True)
-        self._bytes = 0
-        return count
+        left = len(self._scan())
+        self._bytes = None
+        return before - left, left
 
     def _scan(self) -> list[tuple[float, int, Path]]:
         """(mtime, size, path) of every entry; sweeps temporaries left by killed renders."""

@@ -16,6 +16,7 @@ __all__ = [
     "check_engine",
     "close_matches",
     "create_engine",
+    "engine_sample_rate",
     "engine_version",
     "list_voices",
     "variant_gender",
@@ -65,10 +66,21 @@ def check_engine(name: str) -> None:
         create_engine(name)
 
 
-@functools.cache
 def engine_version(name: str) -> str:
     """The engine's version string as cache keys use it."""
+    if name == "fake":  # cheap, and set by the environment (its sample rate): never cached
+        return create_engine(name).version()
+    return _backend_version(name)
+
+
+@functools.cache
+def _backend_version(name: str) -> str:
     return create_engine(name).version()
+
+
+def engine_sample_rate(name: str) -> int:
+    """The rate of the engine's clips: a briefing's default rate."""
+    return create_engine(name).sample_rate
 
 
 def list_voices(name: str) -> list[EngineVoice]:

@@ -9,6 +9,12 @@ For a text containing `marker`, mode `raise` raises SynthesisError, `hang` sleep
 MissingDependencyError (as an engine that cannot load its backend does). A mode suffixed
 `-once` (`crash-once:X`) fails only the first time a text is seen; the "seen" mark is a file
 in BRIEFING_FAKE_STATE (a directory), so it survives the worker being replaced.
+
+BRIEFING_FAKE_SAMPLE_RATE sets the rate of its clips (default 22,050 Hz), so tests can render
+briefings from an engine whose rate differs from the output's.
+
+BRIEFING_FAKE_VERSION, when set, replaces the engine's version: a cluster worker started with
+it plays one with another engine installed.
 """
 
 from __future__ import annotations
@@ -54,11 +60,14 @@ class FakeEngine:
     """Tones instead of speech; same length rules as speech so verification applies."""
 
     name = "fake"
-    sample_rate = SAMPLE_RATE
+
+    def __init__(self) -> None:
+        self.sample_rate = int(os.environ.get("BRIEFING_FAKE_SAMPLE_RATE", SAMPLE_RATE))
 
     def version(self) -> str:
-        """The fake engine's version (part of cache keys)."""
-        return VERSION
+        """The fake engine's version (part of cache keys), with its rate when not the default."""
+        version = os.environ.get("BRIEFING_FAKE_VERSION", VERSION)
+        return version if self.sample_rate == SAMPLE_RATE else f"{version}@{self.sample_rate}"
 
     def voices(self) -> list[EngineVoice]:
         """A small fixed list mirroring real eSpeak ids."""
@@ -83,16 +92,16 @@ class FakeEngine:
         if mode == "crash":
             os._exit(70)
         if mode == "empty":
-            return Clip(b"", SAMPLE_RATE)
-        return Clip(_render(utterance), SAMPLE_RATE)
+            return Clip(b"", self.sample_rate)
+        return Clip(_render(utterance, self.sample_rate), self.sample_rate)
 
 
-def _render(utterance: Utterance) -> bytes:
+def _render(utterance: Utterance, sample_rate: int) -> bytes:
     """Mono s16le samples: a tone gated into ~4 syllables per second."""
     words = len(_WORD.findall(utterance.text))
     seconds = words * 60.0 / max(utterance.effective_rate, 1)
-    n = int(seconds * SAMPLE_RATE)
-    t = np.arange(n, dtype=np.float64) / SAMPLE_RATE
+    n = int(seconds * sample_rate)
+    t = np.arange(n, dtype=np.float64) / sample_rate
     envelope = np.abs(np.sin(np.pi * 4.0 * t)) ** 0.5
     hz = _tone_hz(utterance.voice.id, utterance.voice.pitch)
     amplitude = 12000.0 * max(0.0, min(utterance.voice.volume, 2.0))

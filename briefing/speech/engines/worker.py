@@ -6,7 +6,9 @@ Connection framing. Not multiprocessing.Process itself: its spawn re-runs the ca
 `__main__` in every worker (for `briefing`, importing the whole CLI: measured +1.7 s on a
 5-article render with 2 workers), and a caller without a `__main__` guard breaks outright.
 
-A batch is (cache directory or None, [(index, utterance, cache key or None), ...]). Messages to
+A batch is (cache directory or None, the briefing's sample rate, [(index, utterance, cache key or
+None), ...]); a clip at another rate is resampled to it here, once, before it is measured and
+cached, so every later stage sees clips at the briefing's rate. Messages to
 the parent: ("ready",), ("ok", index, pcm, sample_rate, stats), ("stored", index, entry_bytes,
 sample_rate, stats), ("err", index, message), ("fatal", error_class_name, message, hint).
 `stats` is the clip's loudness statistics (`briefing.audio.clip_stats`, side-file bytes), measured
@@ -32,7 +34,7 @@ from pathlib import Path
 
 import briefing
 from briefing.errors import BriefingError, MissingDependencyError
-from briefing.model import Utterance
+from briefing.model import Clip, Utterance
 from briefing.speech.allocator import ENVIRONMENT
 from briefing.speech.engines.base import TTSEngine
 from briefing.speech.engines.verify import verify_clip
@@ -120,7 +122,7 @@ def _exit_when_orphaned() -> None:
     os._exit(1)
 
 
-Batch = tuple[str | None, list[tuple[int, Utterance, str | None]]]
+Batch = tuple[str | None, int, list[tuple[int, Utterance, str | None]]]
 
 
 def _silence_output() -> None:
@@ -156,18 +158,28 @@ def serve(engine_name: str, conn: Connection) -> None:
         return  # the parent went away; nothing to report to
 
 
-def _run_batch(engine: TTSEngine, batch: Batch, conn: Connection) -> bool:
-    """Synthesize a batch, storing or sending each clip as it is done; False after a failure."""
+def make_clip(engine: TTSEngine, utterance: Utterance, sample_rate: int) -> tuple[Clip, bytes]:
+    """What every executor's workers do with a job: synthesize and verify the clip, resample it
+    to the briefing's rate (once, here), and measure its statistics."""
     # Imported here, in the worker: the parent can start workers without loading numpy.
     from briefing.audio.clip_stats import clip_stats
+    from briefing.audio.resample import resample_clip
+
+    clip = engine.synthesize(utterance)
+    verify_clip(clip, utterance)
+    clip = resample_clip(clip, sample_rate)
+    return clip, clip_stats(clip).to_bytes()
+
+
+def _run_batch(engine: TTSEngine, batch: Batch, conn: Connection) -> bool:
+    """Synthesize a batch, storing or sending each clip as it is done; False after a failure."""
     from briefing.speech.clip_cache import ClipCache, entry_bytes
 
-    directory, jobs = batch
+    directory, sample_rate, jobs = batch
     cache = ClipCache(Path(directory)) if directory is not None else None
     for index, utterance, key in jobs:
         try:
-            clip = engine.synthesize(utterance)
-            verify_clip(clip, utterance)
+            clip, stats = make_clip(engine, utterance, sample_rate)
         except MissingDependencyError as exc:  # engines start lazily: no retry will help
             conn.send(("fatal", type(exc).__name__, exc.message, exc.hint))
             return False
@@ -177,7 +189,6 @@ def _run_batch(engine: TTSEngine, batch: Batch, conn: Connection) -> bool:
         except Exception as exc:  # any engine bug becomes a retry, then an error
             conn.send(("err", index, f"{type(exc).__name__}: {exc}"))
             return False
-        stats = clip_stats(clip).to_bytes()
         if cache is not None and key is not None and cache.write(key, clip):
             cache.put_stats(key, stats)
             conn.send(("stored", index, entry_bytes(clip), clip.sample_rate, stats))
