@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from briefing.cast.config import CastConfig
 from briefing.errors import ConfigError
-from briefing.model import Cast, Gender, Story, Voice
+from briefing.model import Cast, Gender, Segment, SegmentKind, Story, Voice
 from briefing.script.lexicon import Lexicon
+from briefing.script.policy import NARRATOR_BELOW
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,23 @@ class Script:
     cast: Cast
     config: CastConfig
     lexicon: Lexicon
+
+
+def uncertain(segment: Segment, below: float = NARRATOR_BELOW) -> bool:
+    """Whether a quote's speaker is too uncertain to voice: its confidence is under `below`."""
+    attribution = segment.attribution
+    return (
+        segment.kind is SegmentKind.QUOTE
+        and segment.speaker is not None
+        and attribution is not None
+        and attribution.confidence < below
+    )
+
+
+def reader(cast: Cast, segment: Segment, below: float = NARRATOR_BELOW) -> Voice:
+    """The voice that reads a segment: the narrator reads a quote whose speaker is uncertain,
+    since a neutral voice is better than a wrong one."""
+    return cast.narrator if uncertain(segment, below) else cast.voice_for(segment)
 
 
 def assign_voices(config: CastConfig, speakers: Sequence[tuple[str, Gender]]) -> Cast:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from briefing.cast.assign import Script
+from briefing.cast.assign import Script, reader, uncertain
 from briefing.model import SegmentKind
 from briefing.output.timeline import UNATTRIBUTED_LABEL
 
@@ -21,7 +21,7 @@ def script_json(script: Script) -> str:
                 "text": segment.text,
                 "spoken": segment.spoken,
                 "speaker": segment.speaker,
-                "voice": script.cast.voice_for(segment).id,
+                "voice": reader(script.cast, segment).id,
                 "paragraph": segment.paragraph,
             }
             if segment.kind is SegmentKind.QUOTE:
@@ -31,6 +31,7 @@ def script_json(script: Script) -> str:
                     "method": attribution.method.value if attribution else "none",
                     "confidence": round(attribution.confidence, 2) if attribution else 0.0,
                 }
+                entry["read_by"] = "narrator" if uncertain(segment) else "speaker"
             segments.append(entry)
         stories.append(
             {
@@ -53,13 +54,15 @@ def script_text(script: Script) -> str:
     for number, story in enumerate(script.stories, start=1):
         out.append(f"=== Story {number}: {story.article.title}  [{story.article.source}]")
         for segment in story.segments:
-            voice = script.cast.voice_for(segment).id
+            voice = reader(script.cast, segment).id
             if segment.kind is SegmentKind.QUOTE:
                 who = segment.speaker or UNATTRIBUTED_LABEL
                 how = ""
                 if segment.attribution:
                     method = segment.attribution.method.value
                     how = f", {method} {segment.attribution.confidence:.2f}"
+                if uncertain(segment):
+                    how += ", uncertain: read by the narrator"
                 out.append(f"  {who} ({voice}{how}):")
                 out.append(f"      “{segment.text}”")
             else:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from briefing.cast.assign import reader
 from briefing.cast.config import Pauses
 from briefing.model import Cast, ChapterStart, Chime, Pause, Segment, SegmentKind, Story, Utterance
 from briefing.script.lexicon import Lexicon
@@ -115,7 +116,7 @@ def _story_items(
     for number, segment in enumerate(story.segments, start=1):
         if previous is not None:
             items.append(Pause(_gap(previous, segment, cast, pauses)))
-        voice = cast.voice_for(segment)
+        voice = reader(cast, segment)
         speaker = _speaker_label(segment)
         label = f"story {index + 1} ({story.article.source}), segment {number}"
         for piece_number, piece in enumerate(split_sentences(segment.text)):
@@ -132,7 +133,7 @@ def _gap(previous: Segment, segment: Segment, cast: Cast, pauses: Pauses) -> int
         return pauses.headline
     if previous.paragraph != segment.paragraph:
         return pauses.paragraph
-    if cast.voice_for(previous) != cast.voice_for(segment):
+    if reader(cast, previous) != reader(cast, segment):
         return pauses.quote
     return pauses.sentence
 

@@ -34,8 +34,8 @@ class QuoteSpan:
     """A top-level quotation in a paragraph.
 
     `start`/`end` delimit the quoted words; `open_mark` is the index of the opening mark and
-    `close_mark` the index of the closing mark, or None when the quote runs to the end of the
-    paragraph without closing.
+    `close_mark` the index of the closing mark (of its last character, for AP style's ''), or
+    None when the quote runs to the end of the paragraph without closing.
     """
 
     open_mark: int
@@ -109,8 +109,18 @@ def find_quotes(text: str, *, single_runs_on: bool = False) -> list[QuoteSpan]:
     paragraph continues it), since stray single marks are common.
     """
     marks: list[tuple[int, bool, int, bool]] = []
+    paired = -1
     for found in _MARK_RE.finditer(text):
         i, ch = found.start(), found.group()
+        if i == paired:
+            continue
+        if text.startswith("''", i):
+            # AP style writes a double mark as two apostrophes (''): one double mark, two wide.
+            role = _double_role(text[:i] + '"' + text[i + 2 :], i)
+            if role:
+                marks.append((i, True, role, False))
+                paired = i + 1
+                continue
         if ch in DOUBLE_MARKS:
             role = _double_role(text, i)
             if role:
@@ -140,7 +150,8 @@ def find_quotes(text: str, *, single_runs_on: bool = False) -> list[QuoteSpan]:
             opened = stack[depth][0]
             del stack[depth:]
             if not stack:
-                spans.append(QuoteSpan(opened, i, opened + 1, i, double))
+                closer = i + 1 if text.startswith("''", i) else i
+                spans.append(QuoteSpan(opened, closer, opened + _width(text, opened), i, double))
         elif (
             role in (OPEN, EITHER)
             and len(stack) < _MAX_DEPTH
@@ -150,8 +161,13 @@ def find_quotes(text: str, *, single_runs_on: bool = False) -> list[QuoteSpan]:
     # An unclosed outer double quote runs to the paragraph's end; an unclosed single is literal.
     if stack and (stack[0][1] or single_runs_on):
         opened = stack[0][0]
-        spans.append(QuoteSpan(opened, None, opened + 1, len(text), stack[0][1]))
+        spans.append(QuoteSpan(opened, None, opened + _width(text, opened), len(text), stack[0][1]))
     return spans
+
+
+def _width(text: str, mark: int) -> int:
+    """Characters an opening mark takes: two for AP style's '', else one."""
+    return 2 if text.startswith("''", mark) else 1
 
 
 def opens_with_quote(text: str, *, double: bool = True) -> bool:
@@ -161,6 +177,8 @@ def opens_with_quote(text: str, *, double: bool = True) -> bool:
     if not stripped:
         return False
     if double:
+        if stripped.startswith("''"):
+            return _double_role(text[:offset] + '"' + text[offset + 2 :], offset) in (OPEN, EITHER)
         return stripped[0] in DOUBLE_MARKS and _double_role(text, offset) in (OPEN, EITHER)
     return stripped[0] in SINGLE_MARKS and _single_role(text, offset)[0] in (OPEN, EITHER)
 

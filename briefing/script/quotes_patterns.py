@@ -66,7 +66,8 @@ TAIL_VERB_SUBJ = re.compile(
     rf"(?:{_ADV}\s+){{0,2}}{_VERB}\s+(?:{_ADV}\s+)?{_SUBJ}"
     rf"(?:\s*,\s*(?P<appos>{names.NAME_PATTERN})(?=\s*[,.;]|\s*$))?"
 )
-_DASH_NAME = re.compile(rf"\s*[—–-]+\s*(?P<name>{names.NAME_PATTERN})\s*(?:[,(.]|$)")
+# "―" (U+2015, the quotation dash) signs roundup quotes as often as an em dash does.
+_DASH_NAME = re.compile(rf"\s*[—–―-]+\s*(?P<name>{names.NAME_PATTERN})\s*(?:[,(.]|$)")
 TAIL_VERB_ROLE_NAME = re.compile(
     rf"(?:{_ADV}\s+){{0,2}}{VERB_PATTERN}\s+(?P<role>[^,.“”\"]{{1,80}}?),\s*"
     rf"(?P<name>{names.NAME_PATTERN})\s*(?:[,.;]|$)"
@@ -181,6 +182,11 @@ def first_sentence(text: str) -> str:
             continue
         return text[: match.end()]
     return text
+
+
+def signed(tail: str) -> bool:
+    """Whether a quote is signed by a dash and a name right after it (“…” — Jane Doe)."""
+    return _DASH_NAME.match(tail[:WINDOW]) is not None
 
 
 def tail_cue(tail: str) -> Cue | None:

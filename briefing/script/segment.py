@@ -15,14 +15,16 @@ from briefing.model import (
 )
 from briefing.script import names
 from briefing.script.attribute import Attributor
+from briefing.script.blocks import find_blocks
+from briefing.script.confidence import MODES, calibrated, combine
 from briefing.script.coref import Registry
+from briefing.script.parse import PARSE_BUDGET, parse
 from briefing.script.quotes import (
     ANSWER_LABEL,
     QuoteSpan,
     find_quotes,
     nothing_lost,
     opens_with_quote,
-    qa_answers,
 )
 from briefing.script.quotes_patterns import (
     Cue,
@@ -30,18 +32,16 @@ from briefing.script.quotes_patterns import (
     block_cue,
     first_sentence,
     lead_cue,
+    signed,
     tail_cue,
 )
 from briefing.script.speakers import unify_speakers
 from briefing.script.speech_verbs import has_speech_verb
+from briefing.script.syntax import syntax_cue
 
 __all__ = ["nothing_lost", "segment_article", "unify_speakers"]
 
 _WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
-_FIRST_PERSON = re.compile(
-    r"(?<![\w’'-])(?:I|I[’']m|I[’']ve|I[’']d|I[’']ll|[Ww]e|[Ww]e[’']re|[Ww]e[’']ve|[Ww]e[’']ll|"
-    r"[Oo]ur|[Oo]urs|us|[Mm]y|me|mine|myself|ourselves)(?![\w’'-])"
-)
 _SMALL = names.word_set("a an the of and or in on for to at by with from vs")
 _STOP = re.compile(r"[.!?;][”\"’']?\s")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;—–…]|[.!?][”\"’'])\s*$")
@@ -55,6 +55,8 @@ class _Quote:
     cue: Cue | None
     continues: bool = False
     loose: bool = False
+    tail_first: bool = True
+    evidence: str = "rules"
 
 
 def _words(text: str) -> int:
@@ -69,42 +71,6 @@ def _title_like(text: str) -> bool:
         return False
     capitals = sum(1 for w in words if w[0].isupper())
     return capitals / len(words) >= 0.75
-
-
-def _blocks(article: Article, spans: list[list[QuoteSpan]]) -> dict[int, int]:
-    """Paragraphs read as block quotes, each mapped to the paragraph that introduced them."""
-    paras = article.paragraphs
-    blocks: dict[int, int] = {}
-    for i, para in enumerate(paras):
-        if para.blockquote:
-            blocks[i] = blocks.get(i - 1, i - 1) if i > 0 and paras[i - 1].blockquote else i - 1
-            continue
-        if not para.text.rstrip().endswith(":") or i + 1 >= len(paras):
-            continue
-        intro = para.text.rstrip()[:-1]
-        speechy = has_speech_verb(intro[-200:])
-        j = i + 1
-        while j < len(paras) and not paras[j].blockquote:
-            text = paras[j].text
-            if not text.strip() or opens_with_quote(text) or spans[j]:
-                break
-            first_person = _FIRST_PERSON.search(text) is not None
-            if not first_person and not (j == i + 1 and speechy):
-                break
-            if _names_a_speaker(text):
-                break
-            blocks[j] = i
-            j += 1
-    # An interview's answers are the interviewee's words, like a block quote.
-    for i, start in qa_answers([p.text for p in paras]).items():
-        blocks.setdefault(i, start)
-    return blocks
-
-
-def _names_a_speaker(text: str) -> bool:
-    """Whether narration names someone saying something (so a block quote has ended)."""
-    cue = lead_cue(text)
-    return cue is not None and (cue.name is not None or cue.nom is not None)
 
 
 def _accept(text: str, quotes: list[QuoteSpan], min_words: int, continues: bool) -> list[_Quote]:
@@ -138,11 +104,12 @@ def _accept(text: str, quotes: list[QuoteSpan], min_words: int, continues: bool)
         ends_sentence = content.rstrip().endswith((".", "…")) and not t_cue
         # “A,” she said: the words after a quote ending in a comma name its speaker; a quote
         # that ends its sentence is more often introduced by the words before it.
-        cue = (l_cue or t_cue) if ends_sentence else (t_cue or l_cue)
+        cue = (l_cue or t_cue) if ends_sentence and not signed(tail) else (t_cue or l_cue)
         loose = False
         if cue is None and not chained:
             cue, loose = any_cue(lead), True
-        kept.append(_Quote(span, cue, chained, loose))
+        evidence = "none" if cue is None else "loose" if loose else "rules"
+        kept.append(_Quote(span, cue, chained, loose, not ends_sentence, evidence))
         prev_end = span.close_mark + 1 if span.close_mark is not None else len(text)
     return kept
 
@@ -156,8 +123,11 @@ def _masked(text: str, quotes: list[_Quote]) -> str:
     return "".join(chars)
 
 
-def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segment, ...]:
-    """Split an article into headline, narration and quote segments with speakers."""
+def segment_article(
+    article: Article, *, min_quote_words: int = 4, mode: str = MODES[0]
+) -> tuple[Segment, ...]:
+    """Split an article into headline, narration and quote segments with speakers; `mode` is
+    how the dependency parse and the patterns combine (one of `MODES`)."""
     paras = article.paragraphs
     spans = [
         find_quotes(
@@ -168,7 +138,7 @@ def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segm
         else []
         for i, p in enumerate(paras)
     ]
-    blocks = _blocks(article, spans)
+    blocks = find_blocks(article, spans)
     bases: list[int] = []
     total = 0
     for para in paras:
@@ -186,6 +156,8 @@ def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segm
             and opens_with_quote(para.text, double=accepted[i - 1][-1].span.double)
         )
         accepted.append(_accept(para.text, spans[i], min_quote_words, continues))
+    if mode != "rules":
+        _parse_cues(article, accepted, mode)
     _share_chain_cues(accepted)
     registry = Registry(
         [(bases[i], _masked(p.text, accepted[i])) for i, p in enumerate(paras) if i not in blocks]
@@ -234,9 +206,10 @@ def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segm
                 prev = paras[i - 1].text.rstrip()
                 if prev.endswith(":"):
                     cue = lead_cue(prev[:-1])
+            evidence = quote.evidence
             if cue is None and quote.continues and attributor.last is not None:
                 speaker, gender = attributor.last.name, attributor.last.gender
-                attribution = Attribution(AttributionMethod.FOLLOW_ON, 0.8)
+                attribution, evidence = Attribution(AttributionMethod.FOLLOW_ON, 0.8), "continued"
             else:
                 speaker, gender, attribution = attributor.attribute(
                     cue, bases[i] + span.open_mark, method
@@ -245,6 +218,12 @@ def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segm
                     attribution = Attribution(
                         attribution.method, round(attribution.confidence * 0.8, 2)
                     )
+            if speaker is not None and speaker[:1].islower():
+                evidence += "-phrase"  # "the official": no one named, a different kind of guess
+            attribution = Attribution(
+                attribution.method,
+                calibrated(attribution.method, evidence, attribution.confidence),
+            )
             words = text[span.start : span.end].strip()
             segments.append(
                 Segment(SegmentKind.QUOTE, words, words, i, speaker, gender, attribution)
@@ -255,6 +234,24 @@ def segment_article(article: Article, *, min_quote_words: int = 4) -> tuple[Segm
         if rest:
             _append_narration(segments, rest, i)
     return tuple(segments)
+
+
+def _parse_cues(article: Article, accepted: list[list[_Quote]], mode: str) -> None:
+    """Combine each accepted quote's pattern cue with the cue the parse gives; only paragraphs
+    with quotes are parsed, in one batch."""
+    wanted, budget = [], PARSE_BUDGET
+    for i, quotes in enumerate(accepted):
+        budget -= len(article.paragraphs[i].text) if quotes else 0
+        if quotes and budget >= 0:
+            wanted.append(i)
+    docs = parse([article.paragraphs[i].text for i in wanted])
+    for i, doc in zip(wanted, docs, strict=True):
+        for quote in accepted[i]:
+            span = quote.span
+            parsed = syntax_cue(doc, span.open_mark, span.close_mark, tail_first=quote.tail_first)
+            cue, evidence = combine(quote.cue, parsed, mode)
+            quote.loose = quote.loose and cue is quote.cue
+            quote.cue, quote.evidence = cue, "loose" if quote.loose else evidence
 
 
 def _unwrap(text: str) -> str:
@@ -298,4 +295,4 @@ def _fill(chain: list[_Quote]) -> None:
         return
     for quote in chain:
         if quote.cue is None:
-            quote.cue = cue
+            quote.cue, quote.evidence = cue, "chain"
