@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,8 +78,16 @@ class _Document:
     segments: tuple[tuple[Segment, ...], ...] | None
 
 
+Provisional = Callable[["Script"], None]
+"""Called, before attribution's parse, with the articles the script cache lacked, segmented by
+the patterns alone: their narration is final already (`output.prefetch.NarrationAhead`)."""
+
+
 def build_script(
-    sources: Sequence[str], options: ScriptOptions, config: CastConfig | None = None
+    sources: Sequence[str],
+    options: ScriptOptions,
+    config: CastConfig | None = None,
+    provisional: Provisional | None = None,
 ) -> Script:
     """Read, clean, segment and attribute every source, then cast the speakers."""
     config = config or load_config(options)
@@ -90,6 +98,8 @@ def build_script(
     documents = [
         _read(raw, options, lexicon, cache) for raw in read_documents(sources, options.ingest)
     ]
+    if provisional is not None:
+        _announce(documents, options, config, lexicon, provisional)
     articles: list[Article] = []
     segmented: list[tuple[Segment, ...]] = []
     stored = False
@@ -117,6 +127,23 @@ def build_script(
     return Script(stories, assign_voices(config, speakers), config, lexicon)
 
 
+def _announce(
+    documents: Sequence[_Document],
+    options: ScriptOptions,
+    config: CastConfig,
+    lexicon: Lexicon,
+    provisional: Provisional,
+) -> None:
+    """Hand `provisional` the uncached articles, segmented without the parse (cheap: ~10 ms an
+    article), cast without speakers: only their narrator lines are meant to be used."""
+    articles = [a for d in documents if d.segments is None for a in d.articles]
+    if not articles:
+        return
+    segments = _segment(articles, options.min_quote_words, lexicon, mode="rules")
+    stories = tuple(Story(a, s) for a, s in zip(articles, segments, strict=True))
+    provisional(Script(stories, assign_voices(config, []), config, lexicon))
+
+
 def _read(
     raw: RawDocument, options: ScriptOptions, lexicon: Lexicon, cache: ScriptCache | None
 ) -> _Document:
@@ -132,7 +159,7 @@ def _read(
 
 
 def _segment(
-    articles: Sequence[Article], min_quote_words: int, lexicon: Lexicon
+    articles: Sequence[Article], min_quote_words: int, lexicon: Lexicon, mode: str | None = None
 ) -> tuple[tuple[Segment, ...], ...]:
     """Each article's segments with their spoken forms: what the script cache keeps.
 
@@ -141,23 +168,30 @@ def _segment(
     """
     # Segmentation compiles hundreds of patterns at import: only a build with an article the
     # script cache does not have pays for it.
+    from briefing.script.confidence import MODES
     from briefing.script.normalize import to_spoken
     from briefing.script.segment import segment_article
 
+    how = mode or MODES[0]
     return tuple(
         tuple(
             replace(s, spoken=to_spoken(s.text, lexicon))
-            for s in segment_article(article, min_quote_words=min_quote_words)
+            for s in segment_article(article, min_quote_words=min_quote_words, mode=how)
         )
         for article in articles
     )
 
 
-def script_from(sources: Sequence[str], options: ScriptOptions, config: CastConfig) -> Script:
+def script_from(
+    sources: Sequence[str],
+    options: ScriptOptions,
+    config: CastConfig,
+    provisional: Provisional | None = None,
+) -> Script:
     """The script of the sources: one script JSON file read as it is, else built from articles."""
     if is_script_file(sources):
         return read_script_file(Path(sources[0]), options, config)
-    return build_script(sources, options, config)
+    return build_script(sources, options, config, provisional)
 
 
 def is_script_file(sources: Sequence[str]) -> bool:

@@ -324,10 +324,10 @@ def test_a_prestarted_worker_is_taken_by_the_pool_and_spares_are_discarded(
     started: list[int] = []
     original = worker.take_worker
 
-    def spy(engine: str) -> tuple[subprocess.Popen[bytes], object]:
-        process, conn = original(engine)
+    def spy(engine: str) -> tuple[subprocess.Popen[bytes], object, bool]:
+        process, conn, ready = original(engine)
         started.append(process.pid)
-        return process, conn
+        return process, conn, ready
 
     monkeypatch.setattr(process_pool, "take_worker", spy)
     clips = synthesize_all(_utterances(3), engine="fake", jobs=1)

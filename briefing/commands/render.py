@@ -121,7 +121,7 @@ def render_command(
     """Render articles (or one edited `script --format json` file) into one audio briefing."""
     # Loaded here, not at import: `script`, `voices` and `cache` never need them.
     from briefing.output.options import RenderOptions
-    from briefing.output.prefetch import render_on
+    from briefing.output.prefetch import NarrationAhead, render_on
     from briefing.output.profiles import apply_profile, get_profile
     from briefing.output.render import render
     from briefing.progress import progress_bar
@@ -130,6 +130,7 @@ def render_command(
     from briefing.speech.pool import open_executor
 
     executor: Executor | None = None
+    ahead: NarrationAhead | None = None
 
     show_warnings(quiet)
 
@@ -177,7 +178,12 @@ def render_command(
             executor.check(config.engine)
         else:  # a synthesis worker starts while the articles are read (unused if unchanged)
             prestart_worker(config.engine)
-        script = script_from(articles, script_options, config)
+        nonlocal ahead
+        if executor is None and options.use_cache:
+            ahead = NarrationAhead(options, config.engine)
+        script = script_from(articles, script_options, config, ahead.start if ahead else None)
+        if ahead is not None:
+            ahead.finish()  # before the render's synthesis, which would make its clips again
         check_readable(script, title)
         with progress_bar(quiet) as progress:
             if executor is not None:
@@ -187,6 +193,8 @@ def render_command(
     try:
         result = guard(run)
     finally:
+        if ahead is not None:
+            ahead.cancel()
         discard_spare_workers()
         if executor is not None:
             executor.close()

@@ -1,13 +1,23 @@
-"""Synthesize, ahead of their renders, every clip that several briefings need, all in one run.
+"""Synthesis ahead of a render: the clips it will need, made before it asks for them.
 
-A batch's briefings share one clip cache: a story that appears in three of them is synthesized
-once. Doing all their synthesis up front, in one executor run, also keeps every worker busy
-until the last clip instead of idling while each briefing is encoded; the renders then find
-every clip (and its statistics) in the cache. Keys are made exactly as `render` makes them.
+- `synthesize_ahead`: every clip several briefings need, in one run. A batch's briefings share
+  one clip cache: a story that appears in three of them is synthesized once. Doing all their
+  synthesis up front also keeps every worker busy until the last clip instead of idling while
+  each briefing is encoded.
+- `NarrationAhead`: the narrator's lines of articles still being attributed. Attribution's
+  dependency parse takes seconds on one core while the other idles, and the narration (about
+  three quarters of a news briefing's audio) does not depend on who said the quotes, so it is
+  synthesized meanwhile, from the articles' pattern-only segmentation, on a pool whose warm
+  workers then pass to the render's.
+
+Either way the renders find the clips (and their statistics) in the cache: keys are made
+exactly as `render` makes them, so a guess that turns out wrong costs only its work.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -75,6 +85,82 @@ def synthesize_ahead(
         )
         done += len(keys)
     return stats
+
+
+class NarrationAhead:
+    """Synthesize a provisional script's narrator lines into the clip cache, in a thread.
+
+    `start` (called once the articles are segmented by the patterns alone) returns at once;
+    `finish` waits until those clips are in the cache, and must come before the render's own
+    synthesis, which would otherwise make them twice; `cancel` stops early (errors, Ctrl-C).
+    A clip that fails here is left to the render, which makes it again and reports it.
+    """
+
+    def __init__(self, options: RenderOptions, engine: str) -> None:
+        self.options = options
+        self.engine = engine
+        self.cache = ClipCache(options.cache_dir)
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.queued = 0
+        """Clips sent to synthesis ahead of the render."""
+
+    def start(self, script: Script) -> None:
+        """Queue the script's narrator lines that the cache lacks; synthesize them meanwhile."""
+        rate = self.options.sample_rate or engine_sample_rate(self.engine)
+        version = engine_version(self.engine)
+        jobs: dict[str, tuple[Utterance, str]] = {}
+        narrator = script.cast.narrator
+        for item in render_plan(script, self.options):
+            if not isinstance(item, Line) or item.speaker is not None:
+                continue
+            if item.utterance.voice != narrator:
+                continue
+            key = clip_key(self.engine, version, item.utterance, sample_rate=rate)
+            if key not in jobs and not self.cache.has(key):
+                jobs[key] = (item.utterance, item.label)
+        self.queued = len(jobs)
+        if jobs and self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, args=(jobs, rate), name="narration-ahead", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self, jobs: dict[str, tuple[Utterance, str]], rate: int) -> None:
+        from briefing.speech.process_pool import LocalPool
+
+        keys = list(jobs)
+        cache = self.cache
+
+        def stored(job: int, clip: Clip | None, measured: bytes) -> None:
+            if clip is not None:  # the worker could not write it: store it here
+                cache.put(keys[job], clip)
+                cache.put_stats(keys[job], measured)
+
+        pool = LocalPool(self.options.jobs, hand_on=True, cancel=self._cancel)
+        try:
+            synthesize_each(
+                [jobs[key][0] for key in keys],
+                stored,
+                store=(cache, keys),
+                engine=self.engine,
+                labels=[jobs[key][1] for key in keys],
+                executor=pool,
+                sample_rate=rate,
+            )
+        except Exception:  # a guess ahead must never fail the render
+            # The render makes any clip missing here again, and names it if that fails too.
+            logging.getLogger(__name__).debug("narration ahead stopped", exc_info=True)
+
+    def finish(self) -> None:
+        """Wait until every queued clip is made (or given up on)."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def cancel(self) -> None:
+        """Stop synthesizing ahead and wait for the pool to stop its workers."""
+        self._cancel.set()
+        self.finish()
 
 
 def render_on(

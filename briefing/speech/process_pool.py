@@ -16,6 +16,7 @@ import contextlib
 import math
 import os
 import subprocess
+import threading
 import time
 from collections import deque
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from multiprocessing.connection import Connection, wait
 from briefing import errors
 from briefing.speech.clip_cache import ClipCache
 from briefing.speech.engines import job_timeout
-from briefing.speech.engines.worker import take_worker
+from briefing.speech.engines.worker import keep_spare_worker, take_worker
 from briefing.speech.executor import Deliver, SynthJob, SynthResult
 
 STARTUP_TIMEOUT = 30.0
@@ -34,14 +35,31 @@ MIN_PER_WORKER = 8
 """Fewer pending utterances than this per worker don't pay for another process's start."""
 MAX_BATCH = 16
 """Utterances per message: enough to amortize IPC, few enough that workers finish together."""
+CANCEL_POLL = 0.2
+"""Seconds between looks at a run's `cancel` event while workers are busy."""
 
 
 class LocalPool:
-    """The `Executor` of worker processes on this machine (`jobs` of them at most)."""
+    """The `Executor` of worker processes on this machine (`jobs` of them at most).
 
-    def __init__(self, jobs: int | None = None, timeout: float = 60.0) -> None:
+    `hand_on`: when a run ends, its idle workers are kept for the next pool (`take_worker`)
+    instead of stopped: a run ahead of the render passes its warm workers to the render's.
+    `cancel`: set from another thread, the run stops early (its workers are stopped; what was
+    delivered stays delivered) and returns.
+    """
+
+    def __init__(
+        self,
+        jobs: int | None = None,
+        timeout: float = 60.0,
+        *,
+        hand_on: bool = False,
+        cancel: threading.Event | None = None,
+    ) -> None:
         self.jobs = jobs
         self.timeout = timeout
+        self.hand_on = hand_on
+        self.cancel = cancel
 
     def check(self, engine: str) -> None:
         """Nothing to compare: the workers run this very installation."""
@@ -58,7 +76,8 @@ class LocalPool:
         if not jobs:
             return
         workers = min(self.jobs or os.cpu_count() or 1, math.ceil(len(jobs) / MIN_PER_WORKER))
-        _Pool(engine, max(1, workers), self.timeout).run(list(jobs), list(labels), deliver, cache)
+        pool = _Pool(engine, max(1, workers), self.timeout, self.hand_on, self.cancel)
+        pool.run(list(jobs), list(labels), deliver, cache)
 
     def close(self) -> None:
         """Nothing is kept between runs: each run's workers stop with it."""
@@ -79,8 +98,17 @@ class _Worker:
 class _Pool:
     """Spawned workers fed batches of job numbers; kill and replace on hang or crash."""
 
-    def __init__(self, engine: str, size: int, timeout: float) -> None:
+    def __init__(
+        self,
+        engine: str,
+        size: int,
+        timeout: float,
+        hand_on: bool = False,
+        cancel: threading.Event | None = None,
+    ) -> None:
         self.engine = engine
+        self.hand_on = hand_on
+        self.cancel = cancel
         timeout = job_timeout(engine, timeout)  # a neural engine needs longer per utterance
         self.size = size
         self.timeout = timeout
@@ -101,6 +129,9 @@ class _Pool:
         self.batch_size = max(1, min(MAX_BATCH, len(jobs) // (self.size * 8)))
         try:
             while self.remaining:
+                if self.cancel is not None and self.cancel.is_set():
+                    self.hand_on = False  # workers may be mid-batch: stop them all
+                    return
                 self._staff()
                 self._dispatch()
                 self._wait_and_collect()
@@ -112,8 +143,8 @@ class _Pool:
         busy = sum(1 for w in self.workers if w.batch)
         wanted = min(self.size, busy + math.ceil(len(self.queue) / self.batch_size))
         while len(self.workers) < wanted:
-            process, conn = take_worker(self.engine)
-            self.workers.append(_Worker(process, conn, time.monotonic()))
+            process, conn, ready = take_worker(self.engine)
+            self.workers.append(_Worker(process, conn, time.monotonic(), ready))
 
     def _dispatch(self) -> None:
         """Give each idle worker the next batch; its clock starts now."""
@@ -138,6 +169,8 @@ class _Pool:
         """Block until a message, an exit or a deadline; handle whatever happened."""
         now = time.monotonic()
         soonest = min((w.deadline for w in self.workers), default=math.inf)
+        if self.cancel is not None:
+            soonest = min(soonest, now + CANCEL_POLL)
         # A worker's death closes its end of the socket, so its connection wakes us too.
         handles = [w.conn for w in self.workers]
         wait(handles, timeout=None if soonest == math.inf else max(0.0, soonest - now))
@@ -208,7 +241,16 @@ class _Pool:
         self.queue.appendleft(job)
 
     def _shutdown(self) -> None:
-        """Stop every worker: politely when idle, by SIGKILL otherwise (Ctrl-C, errors)."""
+        """Stop every worker: politely when idle, by SIGKILL otherwise (Ctrl-C, errors); with
+        `hand_on` after a complete run, keep the idle ones for the next pool instead."""
+        if self.hand_on and not self.remaining:
+            for worker in self.workers:
+                if worker.ready and not worker.batch:
+                    keep_spare_worker(self.engine, worker.process, worker.conn)
+                else:
+                    _kill(worker)
+            self.workers.clear()
+            return
         for worker in self.workers:
             if worker.batch:
                 worker.process.kill()

@@ -6,7 +6,8 @@ Failure injection for reliability tests, read from the environment in the worker
 
 For a text containing `marker`, mode `raise` raises SynthesisError, `hang` sleeps forever,
 `crash` kills the process (os._exit), `empty` returns a clip with no audio, `missing` raises
-MissingDependencyError (as an engine that cannot load its backend does). A mode suffixed
+MissingDependencyError (as an engine that cannot load its backend does), `slow` takes a quarter
+of a second before answering (a busy engine, for cancellation). A mode suffixed
 `-once` (`crash-once:X`) fails only the first time a text is seen; the "seen" mark is a file
 in BRIEFING_FAKE_STATE (a directory), so it survives the worker being replaced.
 
@@ -93,6 +94,8 @@ class FakeEngine:
             os._exit(70)
         if mode == "empty":
             return Clip(b"", self.sample_rate)
+        if mode == "slow":
+            time.sleep(0.25)
         return Clip(_render(utterance, self.sample_rate), self.sample_rate)
 
 

@@ -71,7 +71,8 @@ def start_worker(engine_name: str) -> tuple[subprocess.Popen[bytes], Connection]
     return process, Connection(parent.detach())
 
 
-_spares: list[tuple[str, subprocess.Popen[bytes], Connection]] = []
+_spares: list[tuple[str, subprocess.Popen[bytes], Connection, bool]] = []
+"""Workers waiting for a pool: engine, process, socket, and whether its "ready" was read."""
 
 
 def prestart_worker(engine_name: str) -> None:
@@ -80,23 +81,33 @@ def prestart_worker(engine_name: str) -> None:
     Its interpreter start and engine set-up (~0.3 s) then overlap the caller's own work, such as
     reading the articles, instead of following it. Call `discard_spare_workers` when done.
     """
-    _spares.append((engine_name, *start_worker(engine_name)))
+    _spares.append((engine_name, *start_worker(engine_name), False))
 
 
-def take_worker(engine_name: str) -> tuple[subprocess.Popen[bytes], Connection]:
-    """A prestarted worker for this engine if one is still alive, else a new one."""
+def take_worker(engine_name: str) -> tuple[subprocess.Popen[bytes], Connection, bool]:
+    """A prestarted (or handed-on) worker for this engine if one is still alive, else a new one;
+    and whether it is known to be ready (a handed-on worker sent its "ready" to another pool)."""
     while _spares:
-        name, process, conn = _spares.pop()
+        name, process, conn, ready = _spares.pop()
         if name == engine_name and process.poll() is None:
-            return process, conn
+            return process, conn, ready
         _stop(process, conn)
-    return start_worker(engine_name)
+    return (*start_worker(engine_name), False)
+
+
+def keep_spare_worker(engine_name: str, process: subprocess.Popen[bytes], conn: Connection) -> None:
+    """Keep an idle, ready worker for the next pool (a pool that ran ahead of the render hands
+    its workers on this way instead of stopping them)."""
+    if process.poll() is None:
+        _spares.append((engine_name, process, conn, True))
+    else:
+        _stop(process, conn)
 
 
 def discard_spare_workers() -> None:
     """Stop every prestarted worker no pool took."""
     while _spares:
-        _, process, conn = _spares.pop()
+        _, process, conn, _ = _spares.pop()
         _stop(process, conn)
 
 
