@@ -237,7 +237,7 @@ _UNREADABLE = "which the English voices cannot read"
 def check_outputs(options: RenderOptions, sources: Sequence[str] = ()) -> None:
     """Fail before synthesis on an output path that cannot be written, that names an input
     (it would be destroyed) or that names another output (one would be lost)."""
-    from briefing.audio.encode import check_output
+    from briefing.audio.formats import check_output
     from briefing.output.readalong_files import check_readalong_paths, is_epub
     from briefing.output.transcript import check_transcript_path
 

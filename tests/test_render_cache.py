@@ -175,3 +175,18 @@ def _story_before(sections: list[list[TimelineItem]], k: int) -> int | None:
             if isinstance(item, SpokenItem) and item.story >= 0:
                 return item.story
     return None
+
+
+def test_an_output_edited_in_place_is_never_reused(tmp_path: Path) -> None:
+    # A finished render is kept as a second link to the output file: a tool that then writes
+    # into the output (a tag editor saving in place) changes the kept copy too.
+    sources = _copy_examples(tmp_path / "articles")
+    _, cold_audio, _ = _render(sources, tmp_path / "cold.mp3", tmp_path / "cache")
+    warm, _, _ = _render(sources, tmp_path / "warm.mp3", tmp_path / "cache")
+    assert warm.reused_output
+    with (tmp_path / "warm.mp3").open("r+b") as edited:
+        edited.seek(len(cold_audio) // 2)
+        edited.write(b"edited in place")
+    again, again_audio, _ = _render(sources, tmp_path / "again.mp3", tmp_path / "cache")
+    assert not again.reused_output and again.clips_synthesized == 0
+    assert again_audio == cold_audio

@@ -42,6 +42,7 @@ from briefing.pipeline import (
 from briefing.progress import show_warnings
 
 if TYPE_CHECKING:
+    from briefing.cast.assign import Script
     from briefing.output.render import RenderResult
 
 
@@ -181,7 +182,14 @@ def render_command(
         nonlocal ahead
         if executor is None and options.use_cache:
             ahead = NarrationAhead(options, config.engine)
-        script = script_from(articles, script_options, config, ahead.start if ahead else None)
+
+        def provisional(script: Script) -> None:
+            # Refused text is refused before any of it is synthesized ahead.
+            check_readable(script, title)
+            if ahead is not None:
+                ahead.start(script)
+
+        script = script_from(articles, script_options, config, provisional)
         if ahead is not None:
             ahead.finish()  # before the render's synthesis, which would make its clips again
         check_readable(script, title)

@@ -122,12 +122,15 @@ class RenderCache:
         loudness_lufs: float,
         true_peak_dbtp: float,
     ) -> None:
-        """Keep a copy of the finished `output`; a full or read-only disk only costs the entry."""
+        """Keep the finished `output` (a second link to it, else a copy); a full or read-only disk
+        only costs the entry. The next render replaces `output` by renaming a new file over it,
+        never by writing into it, so the entry keeps this render's audio; a tool that edits the
+        file in place damages the entry, which its checksum then catches."""
         stamp = f"{os.getpid()}.{time.monotonic_ns()}"
         audio_tmp = self.directory / f".{key}.{stamp}.audio.tmp"
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(output, audio_tmp)
+            link_or_copy(output, audio_tmp)
             data = {
                 "bytes": audio_tmp.stat().st_size,
                 "digest": file_digest(audio_tmp),
@@ -164,3 +167,14 @@ class RenderCache:
                     tmp.unlink(missing_ok=True)
         except OSError:
             return
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Make `target` (replaced if it exists) a hard link to `source`, else a copy of it: a
+    finished briefing is tens of megabytes, which a link neither reads nor writes again."""
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or one without links
+        shutil.copyfile(source, target)

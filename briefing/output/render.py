@@ -215,14 +215,13 @@ def _render_key(
 
 def _reuse(hit: CachedRender, options: RenderOptions, sample_rate: int) -> list[Path]:
     """Copy a cached render into place atomically and write its transcripts and chapters."""
-    import shutil
-
     from briefing.atomic import atomic_path
     from briefing.errors import EncodeError
+    from briefing.output.finished import link_or_copy
 
     try:
         with atomic_path(options.output) as tmp:
-            shutil.copyfile(hit.audio, tmp)
+            link_or_copy(hit.audio, tmp)
     except OSError as e:
         raise EncodeError(f"{options.output}: cannot write audio: {e.strerror or e}") from e
     return [options.output, *_write_texts(hit.cues, hit.chapters, options, sample_rate)]

@@ -9,12 +9,16 @@ sentence (a name in its own script) are left alone.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 FOREIGN_SHARE = 0.3
 """A text whose letters are at least this share non-Latin is not English to read."""
 _MIN_LETTERS = 3
 _NAMES = {"CJK": "Chinese", "HIRAGANA": "Japanese", "KATAKANA": "Japanese", "HANGUL": "Korean"}
+_BEYOND_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]|[ªµº]")
+"""Characters outside Basic Latin, Latin-1, Latin Extended A/B and Additional, and general
+punctuation: only text with some can be in another script (a fast test for every segment)."""
 
 
 def _script(char: str) -> str:
@@ -25,6 +29,8 @@ def _script(char: str) -> str:
 
 def foreign_script(text: str) -> str | None:
     """The name of the non-Latin script most of `text`'s letters are in, or None."""
+    if _BEYOND_LATIN.search(text) is None:
+        return None
     counts: dict[str, int] = {}
     letters = 0
     for char in text:
