@@ -6,6 +6,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pytest
+
 from briefing.model import Clip, TimelineItem
 from briefing.output.options import RenderOptions
 from briefing.output.render import RenderResult, render
@@ -190,3 +192,31 @@ def test_an_output_edited_in_place_is_never_reused(tmp_path: Path) -> None:
     again, again_audio, _ = _render(sources, tmp_path / "again.mp3", tmp_path / "cache")
     assert not again.reused_output and again.clips_synthesized == 0
     assert again_audio == cold_audio
+
+
+def test_a_warm_render_finds_its_file_without_laying_out_the_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.output.render as render_module
+
+    sources = _copy_examples(tmp_path / "articles")
+    _, cold_audio, cold_vtt = _render(sources, tmp_path / "cold.mp3", tmp_path / "cache")
+
+    def no_plan(*_: object) -> None:
+        raise AssertionError("the plan was laid out")
+
+    monkeypatch.setattr(render_module, "render_plan", no_plan)
+    warm, warm_audio, warm_vtt = _render(sources, tmp_path / "warm.mp3", tmp_path / "cache")
+    assert warm.reused_output and (warm_audio, warm_vtt) == (cold_audio, cold_vtt)
+    monkeypatch.undo()
+
+    # Whatever the plan depends on misses the index: here the pause between paragraphs.
+    script = build_script(sources, FAKE)
+    options = RenderOptions(
+        output=tmp_path / "longer.mp3",
+        structure=STRUCTURE,
+        cache_dir=tmp_path / "cache",
+        pause_overrides={"paragraph": 900},
+    )
+    longer = render(script, options, "fake")
+    assert not longer.reused_output and longer.duration > warm.duration

@@ -14,6 +14,7 @@ kept.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
@@ -22,10 +23,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing import __version__
 from briefing.model import Chapter, ChapterStart, Chime, Cue, Pause, Tags
 from briefing.storage import drop_entry, file_digest, read_entry, write_entry
+
+if TYPE_CHECKING:
+    from briefing.cast.assign import Script
+    from briefing.output.options import RenderOptions
 
 KEEP = 8
 """Finished renders kept (each is the size of its output file, ~0.5 MB per minute of MP3)."""
@@ -149,6 +155,15 @@ class RenderCache:
         write_entry(self.directory / f"{key}.json", json.dumps(data, ensure_ascii=False).encode())
         self._evict()
 
+    def indexed(self, script_key: str) -> str | None:
+        """The render key last found for this script key (see `script_key`), if any."""
+        found = read_entry(self.directory / "index" / script_key)
+        return found[1].decode("ascii", "replace") if found is not None else None
+
+    def index(self, script_key: str, render_key: str) -> None:
+        """Note the render key of this script key (best effort)."""
+        write_entry(self.directory / "index" / script_key, render_key.encode("ascii"))
+
     def clear(self) -> None:
         """Delete every cached render."""
         shutil.rmtree(self.directory, ignore_errors=True)
@@ -165,6 +180,10 @@ class RenderCache:
             for tmp in self.directory.glob(".*.tmp"):
                 if time.time() - tmp.stat().st_mtime > 3600:
                     tmp.unlink(missing_ok=True)
+            index = sorted((self.directory / "index").glob("*"),
+                           key=lambda p: p.stat().st_mtime, reverse=True)  # fmt: skip
+            for entry in index[KEEP * 8 :]:
+                entry.unlink(missing_ok=True)
         except OSError:
             return
 
@@ -178,3 +197,29 @@ def link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:  # another file system, or one without links
         shutil.copyfile(source, target)
+
+
+def script_key(script: Script, options: RenderOptions, engine: str, version: str) -> str:
+    """sha256 over everything the render key is made from, without laying out the plan.
+
+    The plan (every line's spoken form, ~0.5 s for 20 articles) is a function of the script's
+    stories, cast and lexicon, the pauses, the structure (with the date the intro will say)
+    and the rate; the render key adds the output settings and the engine. With the package's
+    own code in the key, `RenderCache.index` maps this to the render key, so a render that
+    changed nothing finds its finished file without the plan.
+    """
+    from briefing.script.cache import code_fingerprint
+
+    lexicon = script.lexicon
+    structure = replace(options.structure, date=options.structure.date or dt.date.today())
+    fields = [
+        _FORMAT, code_fingerprint(), engine, version, options.sample_rate, options.rate,
+        options.output.suffix.lower(), options.loudness, options.true_peak_dbtp,
+        options.bitrate_kbps, options.channels, repr(options.tags), repr(structure),
+        sorted(options.pause_overrides.items()), repr(script.config.pauses), repr(script.cast),
+        sorted(lexicon.words.items()), sorted(lexicon.spell), sorted(lexicon.say),
+    ]  # fmt: skip
+    digest = hashlib.sha256(json.dumps(fields, ensure_ascii=False, default=str).encode())
+    for story in script.stories:
+        digest.update(repr(story).encode())
+    return digest.hexdigest()

@@ -23,7 +23,13 @@ from briefing.model import (
     SegmentKind,
     Utterance,
 )
-from briefing.output.finished import CachedRender, KeyedItem, RenderCache, render_key
+from briefing.output.finished import (
+    CachedRender,
+    KeyedItem,
+    RenderCache,
+    render_key,
+    script_key,
+)
 from briefing.output.options import Progress, RenderOptions
 from briefing.output.timeline import Line, PlanItem, plan_briefing
 from briefing.speech.clip_cache import clip_key
@@ -73,13 +79,13 @@ def render(
 
     `executor` is where synthesis runs (None: the local process pool; see `speech.executor`).
     """
-    from briefing.output.readalong_files import is_epub, write_readalong
+    from briefing.output.readalong_files import is_epub, wants_readalong, write_readalong
     from briefing.speech.clip_cache import ClipCache
 
     if is_epub(options.output):
         return _render_epub(script, options, engine, progress, executor)
 
-    plan = render_plan(script, options)
+    plan: list[PlanItem] | None = None
     sample_rate = options.sample_rate or engine_sample_rate(engine)
     cache = ClipCache(options.cache_dir) if options.use_cache else None
     if cache is not None and not cache.writable():
@@ -92,11 +98,20 @@ def render(
     renders = key = None
     if cache is not None:
         renders = RenderCache(cache.directory)
-        key = _render_key(plan, options, engine, sample_rate)
-        hit = renders.get(key)
+        laid_out = script_key(script, replace(options, sample_rate=sample_rate), engine,
+                              engine_version(engine))  # fmt: skip
+        key = renders.indexed(laid_out)
+        hit = renders.get(key) if key is not None else None
+        if hit is None:
+            plan = render_plan(script, options)
+            key = _render_key(plan, options, engine, sample_rate)
+            renders.index(laid_out, key)
+            hit = renders.get(key)
         if hit is not None:
             written = _reuse(hit, options, sample_rate)
-            written += write_readalong(script, plan, hit.cues, hit.chapters, options)
+            if wants_readalong(options):
+                plan = plan or render_plan(script, options)
+                written += write_readalong(script, plan, hit.cues, hit.chapters, options)
             return RenderResult(
                 output=options.output,
                 duration=hit.duration,
@@ -114,6 +129,7 @@ def render(
     from briefing.speech.allocator import keep_freed_buffers
     from briefing.speech.pool import SynthStats
 
+    plan = plan or render_plan(script, options)
     keep_freed_buffers()
     stats = SynthStats()
     sections = SectionStats()
