@@ -22,10 +22,9 @@ from briefing.commands.options import (
     parse_date,
 )
 from briefing.commands.running import guard
+from briefing.commands.scripting import script_with_narration_ahead
 from briefing.pipeline import (
-    check_readable,
     load_config,
-    script_from,
 )
 from briefing.progress import show_warnings
 
@@ -58,6 +57,7 @@ def publish_command(
     """Render articles (or an edited script JSON) as a new episode of a podcast feed."""
     from briefing.progress import progress_bar
     from briefing.publish.publish import prepare, publish
+    from briefing.speech.engines.worker import discard_spare_workers
 
     show_warnings(quiet)
 
@@ -68,14 +68,16 @@ def publish_command(
                           date=parse_date(date) or dt.date.today(), title=title, jobs=jobs,
                           cache_dir=cache_dir, use_cache=not no_cache)  # fmt: skip
         config = load_config(script_options)
-        script = script_from(articles, script_options, config)
-        check_readable(script)
+        script = script_with_narration_ahead(articles, script_options, config, options.render)
         with progress_bar(quiet) as progress:
             done = publish(script, options, config.engine, progress)
         gone = f", removed {len(done.removed)} old files" if done.removed else ""
         verb = "added" if done.added else "already in the feed:"
         return f"{verb} {done.episode.title}; {done.feed}: {done.episodes} episodes{gone}"
 
-    message = guard(run)
+    try:
+        message = guard(run)
+    finally:
+        discard_spare_workers()  # the narration's workers, if the render did not take them
     if not quiet:
         typer.echo(message, err=True)

@@ -31,18 +31,16 @@ from briefing.commands.options import (
     parse_date,
 )
 from briefing.commands.running import guard
+from briefing.commands.scripting import script_with_narration_ahead
 from briefing.model import Tags
 from briefing.output.timeline import Structure, Transition
 from briefing.pipeline import (
     check_outputs,
-    check_readable,
     load_config,
-    script_from,
 )
 from briefing.progress import show_warnings
 
 if TYPE_CHECKING:
-    from briefing.cast.assign import Script
     from briefing.output.render import RenderResult
 
 
@@ -122,7 +120,7 @@ def render_command(
     """Render articles (or one edited `script --format json` file) into one audio briefing."""
     # Loaded here, not at import: `script`, `voices` and `cache` never need them.
     from briefing.output.options import RenderOptions
-    from briefing.output.prefetch import NarrationAhead, render_on
+    from briefing.output.prefetch import render_on
     from briefing.output.profiles import apply_profile, get_profile
     from briefing.output.render import render
     from briefing.progress import progress_bar
@@ -131,7 +129,6 @@ def render_command(
     from briefing.speech.pool import open_executor
 
     executor: Executor | None = None
-    ahead: NarrationAhead | None = None
 
     show_warnings(quiet)
 
@@ -179,20 +176,8 @@ def render_command(
             executor.check(config.engine)
         else:  # a synthesis worker starts while the articles are read (unused if unchanged)
             prestart_worker(config.engine)
-        nonlocal ahead
-        if executor is None and options.use_cache:
-            ahead = NarrationAhead(options, config.engine)
-
-        def provisional(script: Script) -> None:
-            # Refused text is refused before any of it is synthesized ahead.
-            check_readable(script, title)
-            if ahead is not None:
-                ahead.start(script)
-
-        script = script_from(articles, script_options, config, provisional)
-        if ahead is not None:
-            ahead.finish()  # before the render's synthesis, which would make its clips again
-        check_readable(script, title)
+        script = script_with_narration_ahead(articles, script_options, config, options, title,
+                                             ahead=executor is None)  # fmt: skip
         with progress_bar(quiet) as progress:
             if executor is not None:
                 return render_on(executor, script, options, config.engine, progress)
@@ -201,8 +186,6 @@ def render_command(
     try:
         result = guard(run)
     finally:
-        if ahead is not None:
-            ahead.cancel()
         discard_spare_workers()
         if executor is not None:
             executor.close()

@@ -87,6 +87,10 @@ def synthesize_ahead(
     return stats
 
 
+AHEAD_TIMEOUT = 10.0
+"""Seconds a line synthesized ahead may take (eSpeak makes a minute of speech in ~0.1 s)."""
+
+
 class NarrationAhead:
     """Synthesize a provisional script's narrator lines into the clip cache, in a thread.
 
@@ -137,7 +141,11 @@ class NarrationAhead:
                 cache.put(keys[job], clip)
                 cache.put_stats(keys[job], measured)
 
-        pool = LocalPool(self.options.jobs, hand_on=True, cancel=self._cancel)
+        # Speculative work gives up at the first sign of trouble (an engine that fails or hangs
+        # on a line): the render makes that clip itself, with its own retry and error.
+        pool = LocalPool(
+            self.options.jobs, AHEAD_TIMEOUT, hand_on=True, cancel=self._cancel, retries=0
+        )
         try:
             synthesize_each(
                 [jobs[key][0] for key in keys],

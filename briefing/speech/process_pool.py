@@ -45,7 +45,8 @@ class LocalPool:
     `hand_on`: when a run ends, its idle workers are kept for the next pool (`take_worker`)
     instead of stopped: a run ahead of the render passes its warm workers to the render's.
     `cancel`: set from another thread, the run stops early (its workers are stopped; what was
-    delivered stays delivered) and returns.
+    delivered stays delivered) and returns. `retries`: how many times an utterance whose worker
+    failed or hung is tried again in a fresh worker before the run fails.
     """
 
     def __init__(
@@ -55,11 +56,13 @@ class LocalPool:
         *,
         hand_on: bool = False,
         cancel: threading.Event | None = None,
+        retries: int = 1,
     ) -> None:
         self.jobs = jobs
         self.timeout = timeout
         self.hand_on = hand_on
         self.cancel = cancel
+        self.retries = retries
 
     def check(self, engine: str) -> None:
         """Nothing to compare: the workers run this very installation."""
@@ -76,7 +79,7 @@ class LocalPool:
         if not jobs:
             return
         workers = min(self.jobs or os.cpu_count() or 1, math.ceil(len(jobs) / MIN_PER_WORKER))
-        pool = _Pool(engine, max(1, workers), self.timeout, self.hand_on, self.cancel)
+        pool = _Pool(engine, max(1, workers), self.timeout, self.hand_on, self.cancel, self.retries)
         pool.run(list(jobs), list(labels), deliver, cache)
 
     def close(self) -> None:
@@ -105,10 +108,12 @@ class _Pool:
         timeout: float,
         hand_on: bool = False,
         cancel: threading.Event | None = None,
+        retries: int = 1,
     ) -> None:
         self.engine = engine
         self.hand_on = hand_on
         self.cancel = cancel
+        self.retries = retries
         timeout = job_timeout(engine, timeout)  # a neural engine needs longer per utterance
         self.size = size
         self.timeout = timeout
@@ -233,7 +238,7 @@ class _Pool:
         job = worker.batch.popleft()
         self.queue.extendleft(reversed(worker.batch))
         self.attempts[job] += 1
-        if self.attempts[job] >= 2:
+        if self.attempts[job] > self.retries:
             raise errors.SynthesisError(
                 f"could not synthesize {self.labels[job]}: {reason}",
                 hint="run with BRIEFING_DEBUG=1 to see the engine's own output",
