@@ -85,12 +85,14 @@ def k_and_plain_energies(rows: NDArray[Any], sample_rate: int) -> tuple[F64, F64
     """`k_energies` and the rows' plain energy (int16 scale), from the same transform.
 
     The plain energy is Parseval's sum over the spectrum `k_energies` makes anyway, instead of
-    another pass over the samples. (Two matrix-vector products: a product with a two-column
-    matrix goes to a threaded BLAS kernel that costs more CPU than both.)
+    another pass over the samples. The sums are numpy's own (einsum), not BLAS: OpenBLAS runs
+    a product this size on all cores and its threads then spin, ~0.8 CPU-s over a briefing's
+    clips in the synthesis workers (each already one of several processes). The sums differ
+    from `k_energies` by float rounding (~1e-6).
     """
     power, n = _power_spectrum(rows)
-    k = np.asarray(power @ _k_power(n, sample_rate), dtype=np.float64)
-    return k, np.asarray(power @ _plain_power(n), dtype=np.float64)
+    k = np.einsum("ij,j->i", power, _k_power(n, sample_rate)).astype(np.float64)
+    return k, np.einsum("ij,j->i", power, _plain_power(n)).astype(np.float64)
 
 
 def _power_spectrum(rows: NDArray[Any]) -> tuple[NDArray[np.floating[Any]], int]:
