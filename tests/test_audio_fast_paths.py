@@ -130,3 +130,15 @@ def test_a_clip_at_another_rate_is_refused_as_stitch_refuses_it() -> None:
     timeline[timeline.index(first)] = replace(first, clip=Clip(first.clip.pcm, 16000))
     with pytest.raises(ValueError, match="16000 Hz clip"):
         levelled_pcm(timeline, {"narrator": 0.0, "f1": 0.0, "m1": 0.0}, SR)
+
+
+@pytest.mark.parametrize("channels", [1, 2])
+def test_samples_encode_to_the_stream_their_bytes_make(channels: int) -> None:
+    from briefing.audio.mp3 import _encode_part
+
+    x = _audio(1.5, 0.5, seed=9)
+    samples = x.copy()
+    samples.flags.writeable = False
+    mp3, frames = _encode_part(samples, SR, 64, channels)
+    assert (mp3, frames) == _encode_part(x.tobytes(), SR, 64, channels)
+    assert frames > 0 and mp3[:2] == b"\xff\xf3"  # an MPEG-2 Layer III frame sync

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import lameenc
 import numpy as np
+from numpy.typing import NDArray
 
 from briefing.errors import EncodeError
 
@@ -220,11 +221,19 @@ def encode_mp3(
 
 
 def _encode_part(
-    pcm: bytes, sample_rate: int, bitrate_kbps: int = BITRATE_KBPS, channels: int = 1
+    pcm: bytes | NDArray[np.int16],
+    sample_rate: int,
+    bitrate_kbps: int = BITRATE_KBPS,
+    channels: int = 1,
 ) -> tuple[bytes, int]:
-    """One independent LAME stream of mono `pcm` (written to `channels`) and its frame count."""
+    """One independent LAME stream of mono `pcm` (written to `channels`) and its frame count.
+
+    Samples are taken as they are (no bytes copy) if read-only: lameenc accepts only read-only
+    buffers."""
     enc = _encoder(sample_rate, bitrate_kbps, channels)
-    mp3 = bytes(enc.encode(to_channels(pcm, channels))) + bytes(enc.flush())
+    if channels != 1:
+        pcm = to_channels(pcm if isinstance(pcm, bytes) else pcm.tobytes(), channels)
+    mp3 = bytes(enc.encode(pcm)) + bytes(enc.flush())
     return mp3, count_frames(mp3)
 
 

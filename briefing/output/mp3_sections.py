@@ -44,8 +44,7 @@ from briefing.model import Briefing, Chapter, ChapterStart, Cue, Pause, Timeline
 from briefing.storage import read_entry, write_entry
 
 R = TypeVar("R")
-Samples = bytes | NDArray[np.int16]
-"""A section's stitched PCM as `pcm_of` makes it: s16le bytes or int16 samples."""
+Samples = bytes | NDArray[np.int16]  # a section's stitched PCM, as `pcm_of` makes it
 _FORMAT = b"BRS3"
 _HEADER = struct.Struct("<4sIIf")  # magic, frames, samples, peak (linear)
 SPLIT_MIN_MS = 600
@@ -209,7 +208,8 @@ def encode_keyed(
         x = as_samples(pcm_of(i))
         gained = np.empty(len(x), dtype="<i2")
         peak_db = gain_into(x, gained, gain_db, ceiling_db, sr)
-        mp3, frames = _encode_part(gained.tobytes(), sr, bitrate_kbps, channels)
+        gained.flags.writeable = False  # lameenc takes it as it is (read-only buffers only)
+        mp3, frames = _encode_part(gained, sr, bitrate_kbps, channels)
         section = Section(mp3, frames, len(x), float(10 ** (peak_db / 20)))
         if cache is not None:
             cache.put(keys[i], section)
