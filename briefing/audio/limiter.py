@@ -59,7 +59,7 @@ def running(op: np.ufunc, x: NDArray[G], before: int, after: int) -> NDArray[G]:
     if not len(x):
         return x.copy()
     width = before + after + 1
-    m = np.pad(x, (before, after), mode="edge")
+    m = _pad_edges(x, before, after)
     span = 1
     while 2 * span <= width:
         m = op(m[:-span], m[span:])  # m[i] = op over padded[i : i + 2 * span]
@@ -74,10 +74,22 @@ def running_mean(x: NDArray[np.floating[Any]], before: int, after: int) -> F32:
     if not len(x):
         return np.zeros(0, dtype=np.float32)
     width = before + after + 1
-    sums = np.cumsum(np.pad(x, (before, after), mode="edge"), dtype=np.float64)
-    c = np.concatenate([[0.0], sums])
+    c = np.empty(len(x) + width, dtype=np.float64)  # c[i]: sum of the first i padded values
+    c[0] = 0.0
+    np.cumsum(_pad_edges(x, before, after), dtype=np.float64, out=c[1:])
     mean: F32 = ((c[width:] - c[:-width]) / width).astype(np.float32)
     return mean
+
+
+def _pad_edges(x: NDArray[G], before: int, after: int) -> NDArray[G]:
+    """x with its end values repeated `before` and `after` times: np.pad's mode="edge", whose
+    Python-level setup costs more than the padding itself on the limiter's block arrays (a
+    couple of thousand values, three calls per 3 s of audio)."""
+    out = np.empty(before + len(x) + after, dtype=x.dtype)
+    out[:before] = x[0]
+    out[before : before + len(x)] = x
+    out[before + len(x) :] = x[-1]
+    return out
 
 
 def block_peaks(y: F32, near: float) -> F32:
