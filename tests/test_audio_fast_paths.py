@@ -142,3 +142,14 @@ def test_samples_encode_to_the_stream_their_bytes_make(channels: int) -> None:
     mp3, frames = _encode_part(samples, SR, 64, channels)
     assert (mp3, frames) == _encode_part(x.tobytes(), SR, 64, channels)
     assert frames > 0 and mp3[:2] == b"\xff\xf3"  # an MPEG-2 Layer III frame sync
+
+
+def test_loud_peaks_of_audio_shorter_than_the_interpolator() -> None:
+    from briefing.audio.limiter import loud_peaks
+
+    y = np.array([0.0, 9000.0, -30000.0, 12000.0, 0.0], dtype=np.float32)
+    # Too short for a 16-tap window: the loud sample itself is the block's peak.
+    assert loud_peaks(y, 20000.0).tolist() == [30000.0]
+    out = np.empty(5, dtype="<i2")
+    assert gain_into(y.astype("<i2"), out, 0.0, -6.0, SR) <= -6.0 + 1e-6
+    assert np.abs(out.astype(int)).max() <= 32768 * 10 ** (-6 / 20) + 0.5  # rounded

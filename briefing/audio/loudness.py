@@ -78,13 +78,15 @@ def _gain_chunk(
         own = y[c0 : b1 * BLOCK]
         top = max(float(own.max(initial=0.0)), -float(own.min(initial=0.0)))
     if peaks.max(initial=0.0) > top_lin:
-        n = (c1 - c0) // step * step if measure else 0
-        rows = y[c0 : c0 + n].reshape(-1, step)
-        e0 = np.einsum("ij,ij->i", rows, rows)
+        if measure:
+            n = (c1 - c0) // step * step
+            rows = y[c0 : c0 + n].reshape(-1, step)
+            e0 = np.einsum("ij,ij->i", rows, rows)
         limiter_gain(y, peaks, top_lin, sample_rate)
-        e1 = np.einsum("ij,ij->i", rows, rows)  # rows is a view: the limited samples
-        # Energy the limiter took, per gating step, so normalize can report what it reached.
-        ratio[: len(e0)] = np.where(e0 > 0, e1 / np.maximum(e0, 1e-9), 1.0)
+        if measure:
+            e1 = np.einsum("ij,ij->i", rows, rows)  # rows is a view: the limited samples
+            # Energy the limiter took, per gating step, so normalize can report what it reached.
+            ratio[: len(e0)] = np.where(e0 > 0, e1 / np.maximum(e0, 1e-9), 1.0)
         top = min(top, top_lin)  # the limiter holds every peak at or under the ceiling
     if dst is not None:
         out = np.rint(y[c0:c1], out=y[c0:c1])  # y is this call's own copy
