@@ -153,3 +153,13 @@ def test_loud_peaks_of_audio_shorter_than_the_interpolator() -> None:
     out = np.empty(5, dtype="<i2")
     assert gain_into(y.astype("<i2"), out, 0.0, -6.0, SR) <= -6.0 + 1e-6
     assert np.abs(out.astype(int)).max() <= 32768 * 10 ** (-6 / 20) + 0.5  # rounded
+
+
+def test_a_ceiling_over_full_scale_clips_rather_than_wraps() -> None:
+    x = _audio(1.0, 1.0, seed=3)
+    out = np.empty(len(x), dtype="<i2")
+    gain_into(x, out, 12.0, 3.0, SR)  # the limiter holds +3 dBFS: over what int16 holds
+    scaled = x * np.float32(10 ** (12 / 20))
+    assert np.abs(scaled).max() > 32767 * 10 ** (3 / 20)
+    # Held at the ceiling, then clipped at full scale: never wrapped round to the other sign.
+    assert out.max() == 32767 and np.all(np.sign(out) == np.sign(np.rint(scaled)))

@@ -123,17 +123,19 @@ def _raise_loud_blocks(y: F32, a: F32, near: float, peaks: F32) -> None:
     if not len(loud):
         return
     half = TAPS_PER_PHASE // 2
-    inner = (loud >= half - 1) & (loud < len(y) - half)
+    # Loud samples with a whole window around them: a run of `loud` (it is sorted), so a
+    # slice rather than a mask and two gathers.
+    i0, i1 = np.searchsorted(loud, (half - 1, len(y) - half))
     values = a[loud]
     # Rows y[n-7 .. n+8] of a strided view: gathering whole rows is ~3x faster than indexing
     # each of the 16 samples.
-    windows = _sliding_rows(y)[loud[inner] - half + 1]
+    windows = _sliding_rows(y)[loud[i0:i1] - (half - 1)]
     between = np.abs(windows @ _phases())
     # A peak between samples n and n+1 is charged to n's block; the limiter's window covers
     # the neighbouring block too. (Column by column: numpy's max along rows of 3 is slow.)
     np.maximum(between[:, 0], between[:, 1], out=between[:, 0])
     np.maximum(between[:, 0], between[:, 2], out=between[:, 0])
-    values[inner] = np.maximum(values[inner], between[:, 0])
+    np.maximum(values[i0:i1], between[:, 0], out=values[i0:i1])
     ids = loud // BLOCK  # sorted: reduce each block's run at once (ufunc.at is slow)
     first = np.flatnonzero(np.concatenate([[True], ids[1:] != ids[:-1]]))
     runs = np.maximum.reduceat(values, first)

@@ -89,10 +89,12 @@ def _gain_chunk(
             ratio[: len(e0)] = np.where(e0 > 0, e1 / np.maximum(e0, 1e-9), 1.0)
         top = min(top, top_lin)  # the limiter holds every peak at or under the ceiling
     if dst is not None:
-        out = np.rint(y[c0:c1], out=y[c0:c1])  # y is this call's own copy
+        own = y[c0:c1]  # y is this call's own copy
         if top > 32767:
-            np.clip(out, -32768, 32767, out=out)
-        dst[start : start + len(out)] = out
+            np.clip(np.rint(own, out=own), -32768, 32767, out=own)
+            dst[start : start + len(own)] = own
+        else:  # rounded straight into dst (the cast of a whole number in range is exact)
+            np.rint(own, out=dst[start : start + len(own)], casting="unsafe")
     return top / 32768, ratio
 
 
