@@ -1,9 +1,13 @@
 """Cache entries on disk: where the caches live, atomic entry writes, scans that sweep strays.
 
 Shared by every cache (clips, sections, finished renders, scripts); imports nothing of the package.
-Every entry ends in a checksum trailer (`CHECK_BYTES`: a tag and a BLAKE2b digest of everything
-before it), checked by `read_entry`: a damaged entry (cut short, overwritten, bit rot) is deleted
-and reported as missing, so the cache makes it again and never serves it.
+Every entry ends in a checksum trailer (`CHECK_BYTES`: a tag and a CRC-32 of everything before
+it), checked by `read_entry`: a damaged entry (cut short, overwritten, bit rot) is deleted and
+reported as missing, so the cache makes it again and never serves it. CRC-32 rather than a
+cryptographic digest: an entry only has to catch damage, not an adversary, and zlib's CRC-32 costs
+about a third of BLAKE2b's CPU on clip-sized buffers (~0.5 vs ~1.5 CPU-s per GB; a cold render
+writes and reads ~300 MB of clips each way). Entries of the older BLAKE2b trailer ("BSUM")
+fail the tag check and are made again.
 """
 
 from __future__ import annotations
@@ -13,22 +17,23 @@ import hashlib
 import os
 import struct
 import time
+import zlib
 from pathlib import Path
 
 import platformdirs
 
 _STALE_TMP_SECONDS = 3600.0
-_CHECK_TAG = b"BSUM"
-_TRAILER = struct.Struct("<4s16s")
+_CHECK_TAG = b"BCR1"
+_TRAILER = struct.Struct("<4sI")  # tag, CRC-32
 CHECK_BYTES = _TRAILER.size
 """Bytes the checksum trailer adds to every entry."""
 
 
-def _digest(*chunks: bytes | memoryview) -> bytes:
-    digest = hashlib.blake2b(digest_size=16)
+def _checksum(*chunks: bytes | memoryview) -> int:
+    crc = 0
     for chunk in chunks:
-        digest.update(chunk)
-    return digest.digest()
+        crc = zlib.crc32(chunk, crc)
+    return crc
 
 
 def file_digest(path: Path) -> str:
@@ -59,7 +64,7 @@ def write_entry(path: Path, *chunks: bytes) -> bool:
         with tmp.open("wb") as out:
             for chunk in chunks:
                 out.write(chunk)
-            out.write(_TRAILER.pack(_CHECK_TAG, _digest(*chunks)))
+            out.write(_TRAILER.pack(_CHECK_TAG, _checksum(*chunks)))
         tmp.replace(path)
     except OSError:
         with contextlib.suppress(OSError):
@@ -81,13 +86,13 @@ def read_entry(path: Path, head: int = 0) -> tuple[bytes, bytes] | None:
                 raise ValueError(path)
             first = entry.read(head)
             body = entry.read(size - head - CHECK_BYTES)
-            tag, digest = _TRAILER.unpack(entry.read())
+            tag, checksum = _TRAILER.unpack(entry.read())
     except OSError:
         return None
     except (ValueError, struct.error):
         drop_entry(path)
         return None
-    if tag != _CHECK_TAG or digest != _digest(first, body):
+    if tag != _CHECK_TAG or checksum != _checksum(first, body):
         drop_entry(path)
         return None
     return first, body

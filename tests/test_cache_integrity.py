@@ -118,3 +118,37 @@ def test_entries_round_trip_and_any_flipped_byte_is_a_miss(tmp_path: Path) -> No
         path.write_bytes(bytes(damaged))
         assert read_entry(path, 4) is None
         assert not path.exists()  # dropped, so it is made again
+
+
+def test_an_entry_of_the_old_blake2b_trailer_is_a_miss(tmp_path: Path) -> None:
+    import hashlib
+    import struct
+
+    from briefing.storage import read_entry
+
+    # The trailer entries had before CRC-32: "BSUM" and a 16-byte BLAKE2b digest.
+    path = tmp_path / "old.bin"
+    body = b"head" + b"body" * 100
+    digest = hashlib.blake2b(body, digest_size=16).digest()
+    path.write_bytes(body + struct.pack("<4s16s", b"BSUM", digest))
+    assert read_entry(path, 4) is None
+    assert not path.exists()
+
+
+def test_a_burst_of_damage_or_a_cut_under_the_crc_is_a_miss(tmp_path: Path) -> None:
+    from briefing.storage import CHECK_BYTES, read_entry, write_entry
+
+    path = tmp_path / "e.bin"
+    body = random.Random(1).randbytes(1 << 20)
+    for damage in ("burst", "cut", "zeroed"):
+        assert write_entry(path, b"head", body)
+        data = bytearray(path.read_bytes())
+        if damage == "burst":
+            data[5000:5004] = bytes(b ^ 0xFF for b in data[5000:5004])
+        elif damage == "cut":
+            data = data[: 4 + len(body) // 2] + data[-CHECK_BYTES:]  # trailer kept, body cut
+        else:
+            data[4096:8192] = bytes(4096)
+        path.write_bytes(bytes(data))
+        assert read_entry(path, 4) is None, damage
+        assert not path.exists()

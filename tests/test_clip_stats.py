@@ -39,10 +39,10 @@ def _measured(timeline: list[TimelineItem]) -> list[Item]:
 
 
 def _levelled(timeline: list[TimelineItem], gains: dict[str, float]) -> list[TimelineItem]:
-    from briefing.output.sectioned import _levelled
+    from briefing.output.levelled import levelled_clip
 
     return [
-        SpokenItem(_levelled(i.clip, gains[i.voice_id]), i.text, i.speaker, i.voice_id, i.story)
+        SpokenItem(levelled_clip(i.clip, gains[i.voice_id]), i.text, i.speaker, i.voice_id, i.story)
         if isinstance(i, SpokenItem)
         else i
         for i in timeline

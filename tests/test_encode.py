@@ -84,6 +84,28 @@ def test_lame_frame_count_formula() -> None:
         assert count_frames(encode_mp3_single(bytes(2 * n), SR)) == frames_for(n)
 
 
+def test_frame_count_checks_every_frame_sync() -> None:
+    from briefing.audio.mp3 import _frame_size
+
+    rng = np.random.default_rng(5)
+    noise = (rng.standard_normal(SR * 3) * 3000).astype("<i2").tobytes()
+    mp3 = encode_mp3_single(noise, SR)
+    starts, pos = [], 0
+    while pos < len(mp3):
+        starts.append(pos)
+        pos += _frame_size(int.from_bytes(mp3[pos : pos + 4], "big"))
+    assert count_frames(mp3) == len(starts) == frames_for(SR * 3)
+    # CBR at 22,050 Hz pads some frames: both header forms are in the stream.
+    assert len({mp3[i + 2] for i in starts}) == 2
+    for damaged in starts[-3], starts[len(starts) // 2]:  # after both sizes are known
+        broken = bytearray(mp3)
+        broken[damaged] = 0
+        with pytest.raises(EncodeError):
+            count_frames(bytes(broken))
+    with pytest.raises(EncodeError):
+        count_frames(mp3 + mp3[:2])  # a header cut short at the end
+
+
 def test_wav_roundtrip(tmp_path: Path) -> None:
     b = _briefing()
     out = tmp_path / "b.wav"

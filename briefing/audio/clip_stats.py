@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from briefing.audio.bs1770 import gated_loudness, k_energies, step_samples
+from briefing.audio.bs1770 import gated_loudness, k_and_plain_energies, step_samples
 from briefing.audio.limiter import BLOCK, running, window
 from briefing.audio.loudness import (
     MAX_LIMITING_DB,
@@ -28,7 +28,7 @@ from briefing.audio.loudness import (
 from briefing.model import Clip
 
 F64 = NDArray[np.float64]
-_MAGIC = b"BST1"
+_MAGIC = b"BST2"  # 2: plain step energies from the spectrum (float rounding differs)
 _HEADER = struct.Struct("<4sIQII")  # magic, sample rate, samples, steps, bins
 BIN_DB = 0.5
 LOW_DB = -60.0
@@ -77,8 +77,7 @@ def clip_stats(clip: Clip) -> ClipStats:
     y = np.zeros(n_steps * step + BLOCK, dtype=np.float32)
     y[: len(x)] = x
     rows, blocks = y[: n_steps * step].reshape(-1, step), y[: n_blocks * BLOCK].reshape(-1, BLOCK)
-    k_weighted = k_energies(rows, sr)
-    plain = np.einsum("ij,ij->i", rows, rows).astype(np.float64) / 32768**2
+    k_weighted, plain = k_and_plain_energies(rows, sr)
     # Per block only plain energy is known; its step's K-weighted share of it stands in (the
     # histogram only predicts what share of the energy the limiter takes).
     share = np.divide(k_weighted, plain, out=np.zeros_like(plain), where=plain > 0)
@@ -86,7 +85,9 @@ def clip_stats(clip: Clip) -> ClipStats:
     energy = np.einsum("ij,ij->i", blocks, blocks).astype(np.float64) / 32768**2 * share[owner]
     # Sample peaks per block (true peaks would cost most of the time here; speech overshoots
     # between samples by a fraction of a dB, within what this estimate needs).
-    peaks = np.abs(blocks).max(axis=1) / np.float32(32768)
+    # (reduceat over block starts: ~1.5x faster than a max along rows of 32.)
+    peaks = np.maximum.reduceat(np.abs(y[: n_blocks * BLOCK]), np.arange(0, len(x), BLOCK))
+    peaks /= np.float32(32768)
     # The limiter's gain at block b follows the largest peak in [b - hold, b + ahead].
     held_peaks = running(np.maximum, peaks, *window(sr)).astype(np.float64)
     with np.errstate(divide="ignore"):

@@ -52,11 +52,13 @@ class LoudnessReport:
 
 
 def _gain_chunk(
-    x: I16, dst: I16 | None, start: int, size: int, g: float, ceiling: float, sample_rate: int
-) -> tuple[float, F64]:
+    x: I16, dst: I16 | None, start: int, size: int, g: float, ceiling: float, sample_rate: int,
+    measure: bool = True,
+) -> tuple[float, F64]:  # fmt: skip
     """Gain and limit x[start:start+size] into dst; return its peak and step energy ratios.
 
-    Works in int16 units (ceiling scaled to match) to save passes over the data.
+    Works in int16 units (ceiling scaled to match) to save passes over the data. Without
+    `measure` the ratios are all 1 (callers that only want the samples skip two passes).
     """
     pad = -(-(round(0.040 * sample_rate) + 2 * BLOCK + TAPS_PER_PHASE) // BLOCK) * BLOCK
     a, z = max(0, start - pad), min(len(x), start + size + pad)
@@ -68,24 +70,31 @@ def _gain_chunk(
     ratio = np.ones(-(-(c1 - c0) // step))
     peaks = loud_peaks(y, near)  # exact where over `near`: below it no peak nears the ceiling
     # The chunk's true peak: its loud blocks', else its largest sample (quiet blocks read 0).
+    # A loud block's peak passes `near`, so every quiet sample: the two passes over the samples
+    # are only needed when no block is loud.
     b0, b1 = c0 // BLOCK, -(-c1 // BLOCK)
-    own = y[c0 : b1 * BLOCK]
-    top = max(float(peaks[b0:b1].max(initial=0.0)), float(own.max(initial=0.0)))
-    top = max(top, -float(own.min(initial=0.0)))
+    top = float(peaks[b0:b1].max(initial=0.0))
+    if top == 0.0:
+        own = y[c0 : b1 * BLOCK]
+        top = max(float(own.max(initial=0.0)), -float(own.min(initial=0.0)))
     if peaks.max(initial=0.0) > top_lin:
-        n = (c1 - c0) // step * step
-        rows = y[c0 : c0 + n].reshape(-1, step)
-        e0 = np.einsum("ij,ij->i", rows, rows)
+        if measure:
+            n = (c1 - c0) // step * step
+            rows = y[c0 : c0 + n].reshape(-1, step)
+            e0 = np.einsum("ij,ij->i", rows, rows)
         limiter_gain(y, peaks, top_lin, sample_rate)
-        e1 = np.einsum("ij,ij->i", rows, rows)  # rows is a view: the limited samples
-        # Energy the limiter took, per gating step, so normalize can report what it reached.
-        ratio[: len(e0)] = np.where(e0 > 0, e1 / np.maximum(e0, 1e-9), 1.0)
+        if measure:
+            e1 = np.einsum("ij,ij->i", rows, rows)  # rows is a view: the limited samples
+            # Energy the limiter took, per gating step, so normalize can report what it reached.
+            ratio[: len(e0)] = np.where(e0 > 0, e1 / np.maximum(e0, 1e-9), 1.0)
         top = min(top, top_lin)  # the limiter holds every peak at or under the ceiling
     if dst is not None:
-        out = np.rint(y[c0:c1], out=y[c0:c1])  # y is this call's own copy
+        own = y[c0:c1]  # y is this call's own copy
         if top > 32767:
-            np.clip(out, -32768, 32767, out=out)
-        dst[start : start + len(out)] = out
+            np.clip(np.rint(own, out=own), -32768, 32767, out=own)
+            dst[start : start + len(own)] = own
+        else:  # rounded straight into dst (the cast of a whole number in range is exact)
+            np.rint(own, out=dst[start : start + len(own)], casting="unsafe")
     return top / 32768, ratio
 
 
@@ -96,11 +105,29 @@ def apply_gain(
 
     Returns the PCM, its true peak in dBTP and, per 100 ms step, the energy ratio the limiter left.
     """
+    dst = np.empty(len(x), dtype="<i2")
+    peak_db, ratios = _gain_all(x, dst, gain_db, ceiling_db, sample_rate, jobs, measure=True)
+    return dst.tobytes(), peak_db, ratios
+
+
+def gain_into(x: I16, dst: I16, gain_db: float, ceiling_db: float, sample_rate: int) -> float:
+    """`apply_gain`'s samples written into `dst` (as long as x), on this thread: the true peak.
+
+    For callers that want only the samples (sections, levelled clips): no energy ratios, no
+    copy of the result into a bytes object.
+    """
+    return _gain_all(x, dst, gain_db, ceiling_db, sample_rate, 1, measure=False)[0]
+
+
+def _gain_all(
+    x: I16, dst: I16, gain_db: float, ceiling_db: float, sample_rate: int, jobs: int,
+    measure: bool,
+) -> tuple[float, F64]:  # fmt: skip
+    """Gain and limit all of x into dst, chunk by chunk: its true peak (dBTP) and step ratios."""
     g, ceiling = 10 ** (gain_db / 20), 10 ** (ceiling_db / 20)
     size = step_samples(sample_rate) * STEPS_PER_CHUNK
-    dst = np.empty(len(x), dtype="<i2")
     parts = map_jobs(
-        lambda s: _gain_chunk(x, dst, s, size, g, ceiling, sample_rate),
+        lambda s: _gain_chunk(x, dst, s, size, g, ceiling, sample_rate, measure),
         range(0, len(x), size),
         jobs if len(x) > 8 * size else 1,
     )
@@ -108,7 +135,7 @@ def apply_gain(
     ratios = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)
     with np.errstate(divide="ignore"):
         peak_db = float(20 * np.log10(top))
-    return dst.tobytes(), peak_db, ratios
+    return peak_db, ratios
 
 
 def _gain_for(

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import lameenc
 import numpy as np
+from numpy.typing import NDArray
 
 from briefing.errors import EncodeError
 
@@ -31,6 +32,7 @@ FRAME_SAMPLES = 576
 SILENT = 64
 """|sample| below this (-54 dBFS) counts as silence when choosing cut points."""
 CHUNK_SECONDS = 60.0
+_HEADER = struct.Struct(">I")
 
 
 def _encoder(sample_rate: int, bitrate_kbps: int, channels: int) -> lameenc.Encoder:
@@ -76,13 +78,24 @@ def _frame_size(header: int) -> int:
 
 
 def count_frames(mp3: bytes) -> int:
-    """Number of MPEG audio frames in a bare stream (no tags), checking every frame's sync."""
+    """Number of MPEG audio frames in a bare stream (no tags), checking every frame's sync.
+
+    A CBR stream has two frame headers (with and without the padding bit), so sizes are looked
+    up by header and headers read in place: ~5x less CPU than slicing and decoding each one
+    (a briefing is ~260,000 frames).
+    """
     pos = frames = 0
-    while pos < len(mp3):
-        header = int.from_bytes(mp3[pos : pos + 4], "big")
-        if header >> 21 != 0x7FF:
-            raise EncodeError(f"lameenc produced a broken frame at byte {pos}")
-        pos += _frame_size(header)
+    end = len(mp3)
+    sizes: dict[int, int] = {}
+    unpack = _HEADER.unpack_from
+    while pos < end:
+        header = unpack(mp3, pos)[0] if pos + 4 <= end else int.from_bytes(mp3[pos:], "big")
+        size = sizes.get(header)
+        if size is None:
+            if header >> 21 != 0x7FF:
+                raise EncodeError(f"lameenc produced a broken frame at byte {pos}")
+            size = sizes[header] = _frame_size(header)
+        pos += size
         frames += 1
     return frames
 
@@ -208,11 +221,19 @@ def encode_mp3(
 
 
 def _encode_part(
-    pcm: bytes, sample_rate: int, bitrate_kbps: int = BITRATE_KBPS, channels: int = 1
+    pcm: bytes | NDArray[np.int16],
+    sample_rate: int,
+    bitrate_kbps: int = BITRATE_KBPS,
+    channels: int = 1,
 ) -> tuple[bytes, int]:
-    """One independent LAME stream of mono `pcm` (written to `channels`) and its frame count."""
+    """One independent LAME stream of mono `pcm` (written to `channels`) and its frame count.
+
+    Samples are taken as they are (no bytes copy) if read-only: lameenc accepts only read-only
+    buffers."""
     enc = _encoder(sample_rate, bitrate_kbps, channels)
-    mp3 = bytes(enc.encode(to_channels(pcm, channels))) + bytes(enc.flush())
+    if channels != 1:
+        pcm = to_channels(pcm if isinstance(pcm, bytes) else pcm.tobytes(), channels)
+    mp3 = bytes(enc.encode(pcm)) + bytes(enc.flush())
     return mp3, count_frames(mp3)
 
 

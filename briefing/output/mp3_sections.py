@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from briefing.audio.mp3 import (
     BITRATE_KBPS,
@@ -43,6 +44,7 @@ from briefing.model import Briefing, Chapter, ChapterStart, Cue, Pause, Timeline
 from briefing.storage import read_entry, write_entry
 
 R = TypeVar("R")
+Samples = bytes | NDArray[np.int16]  # a section's stitched PCM, as `pcm_of` makes it
 _FORMAT = b"BRS3"
 _HEADER = struct.Struct("<4sIIf")  # magic, frames, samples, peak (linear)
 SPLIT_MIN_MS = 600
@@ -179,7 +181,7 @@ def section_settings(
 def encode_keyed(
     keys: Sequence[str],
     timings: Sequence[Briefing],
-    pcm_of: Callable[[int], bytes],
+    pcm_of: Callable[[int], Samples],
     gain_db: float,
     ceiling_db: float,
     cache: SectionCache | None,
@@ -196,16 +198,18 @@ def encode_keyed(
     `timings[i]` holds section i's cues and chapters (its PCM is not used); `pcm_of(i)` makes
     its stitched, levelled PCM and is called only for sections the cache does not have.
     """
-    from briefing.audio.loudness import apply_gain
+    from briefing.audio.loudness import gain_into
 
     sr = timings[0].sample_rate
     spf = frame_samples(sr)
     stats = stats if stats is not None else SectionStats()
 
     def encode(i: int) -> Section:
-        x = np.frombuffer(pcm_of(i), dtype="<i2")
-        pcm, peak_db, _ = apply_gain(x, gain_db, ceiling_db, sr, jobs=1)
-        mp3, frames = _encode_part(pcm, sr, bitrate_kbps, channels)
+        x = as_samples(pcm_of(i))
+        gained = np.empty(len(x), dtype="<i2")
+        peak_db = gain_into(x, gained, gain_db, ceiling_db, sr)
+        gained.flags.writeable = False  # lameenc takes it as it is (read-only buffers only)
+        mp3, frames = _encode_part(gained, sr, bitrate_kbps, channels)
         section = Section(mp3, frames, len(x), float(10 ** (peak_db / 20)))
         if cache is not None:
             cache.put(keys[i], section)
@@ -255,6 +259,11 @@ def encode_keyed(
     with np.errstate(divide="ignore"):
         peak_db = float(20 * np.log10(peak))
     return Joined(timing, total / sr, peak_db)
+
+
+def as_samples(pcm: Samples) -> NDArray[np.int16]:
+    """A section's mono int16 samples, whether made as bytes or as an array (no copy)."""
+    return np.frombuffer(pcm, dtype="<i2") if isinstance(pcm, bytes) else pcm
 
 
 def place_sections(timings: Sequence[Briefing], starts: Sequence[int], end: int) -> Briefing:

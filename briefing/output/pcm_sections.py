@@ -16,7 +16,14 @@ import numpy as np
 
 from briefing.audio.encode import write_pcm_stream
 from briefing.model import Briefing, Tags
-from briefing.output.mp3_sections import AHEAD_PER_JOB, Joined, ordered_map, place_sections
+from briefing.output.mp3_sections import (
+    AHEAD_PER_JOB,
+    Joined,
+    Samples,
+    as_samples,
+    ordered_map,
+    place_sections,
+)
 
 
 def write_pcm_sections(
@@ -24,7 +31,7 @@ def write_pcm_sections(
     tags: Tags,
     timings: Sequence[Briefing],
     lengths: Sequence[int],
-    pcm_of: Callable[[int], bytes],
+    pcm_of: Callable[[int], Samples],
     gain_db: float,
     ceiling_db: float,
     *,
@@ -33,7 +40,7 @@ def write_pcm_sections(
     channels: int = 1,
 ) -> Joined:
     """Write section i (`lengths[i]` samples, made by `pcm_of(i)`) gained and limited, in order."""
-    from briefing.audio.loudness import apply_gain
+    from briefing.audio.loudness import gain_into
 
     sr = timings[0].sample_rate
     # PCM sections join exactly: each starts where the previous one ends.
@@ -43,9 +50,10 @@ def write_pcm_sections(
     peaks: list[float] = []
 
     def make(i: int) -> tuple[bytes, float]:
-        x = np.frombuffer(pcm_of(i), dtype="<i2")
-        pcm, peak_db, _ = apply_gain(x, gain_db, ceiling_db, sr, jobs=1)
-        return pcm, peak_db
+        x = as_samples(pcm_of(i))
+        gained = np.empty(len(x), dtype="<i2")
+        peak_db = gain_into(x, gained, gain_db, ceiling_db, sr)
+        return gained.tobytes(), peak_db
 
     def chunks() -> Iterator[bytes]:
         with ThreadPoolExecutor(max(1, jobs)) as pool:

@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, BinaryIO
 
-import numpy as np
-
+from briefing.audio.bs1770 import I16
 from briefing.audio.clip_stats import (
     ClipStats,
     Item,
@@ -29,10 +28,11 @@ from briefing.audio.clip_stats import (
     silent_steps,
     voice_gains,
 )
-from briefing.audio.loudness import CODEC_MARGIN_DB, apply_gain
-from briefing.audio.stitch import chime_pcm, laid_length, lay_out, pause_pcm, stitch
+from briefing.audio.loudness import CODEC_MARGIN_DB
+from briefing.audio.stitch import chime_pcm, laid_length, lay_out, pause_pcm
 from briefing.errors import SynthesisError
 from briefing.model import Briefing, Chime, Clip, Pause, SpokenItem, TimelineItem, Utterance
+from briefing.output.levelled import levelled_pcm
 from briefing.output.mp3_sections import (
     Joined,
     SectionCache,
@@ -173,16 +173,16 @@ def render_sectioned(
         lengths.append(laid_length(part, said, sample_rate))
         section_keys.append(_section_key(part, key_of, levels, settings))
 
-    def pcm_of(i: int) -> bytes:
+    def pcm_of(i: int) -> I16:
         real: list[TimelineItem] = []
         for item in parts[i]:
             if isinstance(item, SpokenItem):
                 key = key_of[id(item)]
                 clip = cache.get(key) or _resynthesize(key, keys, engine, cache, sample_rate)
-                real.append(replace(item, clip=_levelled(clip, levels[item.voice_id])))
+                real.append(replace(item, clip=clip))
             else:
                 real.append(item)
-        return stitch(real, sample_rate).pcm
+        return levelled_pcm(real, levels, sample_rate)
 
     on_encode = (lambda d, t: progress("encoding", d, t)) if progress else None
     jobs = options.jobs or os.cpu_count() or 2
@@ -218,15 +218,6 @@ def _stored_stats(cache: ClipCache, key: str) -> ClipStats | None:
     found = clip_stats(clip)
     cache.put_stats(key, found.to_bytes())
     return found
-
-
-def _levelled(clip: Clip, gain_db: float) -> Clip:
-    """The clip at its voice's level, exactly as `loudness.level_voices` makes it."""
-    if abs(gain_db) <= 0.05:
-        return clip
-    x = np.frombuffer(clip.pcm[: len(clip.pcm) // 2 * 2], dtype="<i2")
-    pcm, _, _ = apply_gain(x, gain_db, -0.5, clip.sample_rate, jobs=1)
-    return Clip(pcm=pcm, sample_rate=clip.sample_rate)
 
 
 def _resynthesize(
