@@ -8,12 +8,17 @@ traceback.
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
 
 from briefing import __version__
 from briefing.commands import batch, inspect, publish, render
+
+# Set before numpy loads (nothing imported above loads it): the encoder threads' small matrix
+# products gain nothing from BLAS threads, whose idle spinning takes the cores LAME needs.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 app = typer.Typer(
     help="Turn news articles into one narrated, multi-voice audio briefing.",
