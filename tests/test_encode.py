@@ -21,7 +21,7 @@ from audio_helpers import (
     to_pcm,
 )
 
-from briefing.audio import encode
+from briefing.audio import encode, formats
 from briefing.audio.encode import FORMATS, check_output, write_audio
 from briefing.audio.loudness import level_voices, normalize
 from briefing.audio.mp3 import count_frames, encode_mp3, encode_mp3_single, frames_for
@@ -70,7 +70,7 @@ def test_unwritable_directory(tmp_path: Path) -> None:
 
 
 def test_ffmpeg_formats_need_ffmpeg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(encode, "find_ffmpeg", lambda: None)
+    monkeypatch.setattr(formats, "find_ffmpeg", lambda: None)
     for ext in (".m4a", ".ogg", ".opus", ".flac"):
         with pytest.raises(MissingDependencyError) as e:
             check_output(tmp_path / f"a{ext}")

@@ -54,9 +54,11 @@ def count_segmented(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = briefing.script.segment.segment_article
 
-    def counting(article: Article, *, min_quote_words: int = 4) -> tuple[Segment, ...]:
+    def counting(
+        article: Article, *, min_quote_words: int = 4, mode: str = "parse-names"
+    ) -> tuple[Segment, ...]:
         seen.append(article.source)
-        return real(article, min_quote_words=min_quote_words)
+        return real(article, min_quote_words=min_quote_words, mode=mode)
 
     monkeypatch.setattr(briefing.script.segment, "segment_article", counting)
     return seen
