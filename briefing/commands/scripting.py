@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from briefing.pipeline import ScriptOptions, check_readable, script_from
+from briefing.script.parse import release
 
 if TYPE_CHECKING:
     from briefing.cast.assign import Script
@@ -50,4 +51,5 @@ def script_with_narration_ahead(
             early.cancel()
         raise
     check_readable(script, title)
+    release()
     return script
