@@ -117,3 +117,14 @@ def test_a_cancelled_pool_stops_its_workers_and_returns(monkeypatch: pytest.Monk
     # 40 x 0.25 s on two workers take 5 s: cancelled after 1 s, the run stopped part way.
     assert len(delivered) < 40 and worker._spares == []
     assert started and all(p.poll() is not None for p in started)  # type: ignore[attr-defined]
+
+
+def test_nothing_is_synthesized_ahead_into_a_cache_that_cannot_be_written(tmp_path: Path) -> None:
+    sources = [str(shutil.copy(p, tmp_path / p.name)) for p in EXAMPLES[:1]]
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory should be", encoding="utf-8")
+    ahead = NarrationAhead(_options(tmp_path / "a.mp3", blocker / "cache"), "fake")
+    build_script(sources, ScriptOptions(engine="fake", use_cache=False), None, ahead.start)
+    ahead.finish()
+    # The render would go without the cache and make every clip itself: none are made twice.
+    assert ahead.queued == 0 and ahead._thread is None

@@ -111,6 +111,8 @@ class NarrationAhead:
 
     def start(self, script: Script) -> None:
         """Queue the script's narrator lines that the cache lacks; synthesize them meanwhile."""
+        if not self.cache.writable():  # the render goes without the cache: nothing to fill
+            return
         rate = self.options.sample_rate or engine_sample_rate(self.engine)
         version = engine_version(self.engine)
         jobs: dict[str, tuple[Utterance, str]] = {}
