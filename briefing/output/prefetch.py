@@ -65,26 +65,39 @@ def synthesize_ahead(
     stats = SynthStats(cached=len(seen) - total)
     done = 0
     for rate, jobs in pending.items():
-        keys = list(jobs)
-
-        def stored(job: int, clip: Clip | None, measured: bytes, keys: list[str] = keys) -> None:
-            if clip is not None:  # the worker could not write it: store it here
-                cache.put(keys[job], clip)
-                cache.put_stats(keys[job], measured)
-
-        synthesize_each(
-            [jobs[key][0] for key in keys],
-            stored,
-            store=(cache, keys),
-            engine=engine,
-            labels=[jobs[key][1] for key in keys],
-            progress=_offset(progress, done, total),
-            stats=stats,
-            executor=executor,
-            sample_rate=rate,
-        )
-        done += len(keys)
+        _fill_cache(jobs, cache, engine, rate, executor, _offset(progress, done, total), stats)
+        done += len(jobs)
     return stats
+
+
+def _fill_cache(
+    jobs: dict[str, tuple[Utterance, str]],
+    cache: ClipCache,
+    engine: str,
+    rate: int,
+    executor: Executor | None,
+    progress: Callable[[int, int], None] | None = None,
+    stats: SynthStats | None = None,
+) -> None:
+    """Synthesize `jobs` (clip key -> utterance, label) at `rate` into `cache`."""
+    keys = list(jobs)
+
+    def stored(job: int, clip: Clip | None, measured: bytes) -> None:
+        if clip is not None:  # the worker could not write it: store it here
+            cache.put(keys[job], clip)
+            cache.put_stats(keys[job], measured)
+
+    synthesize_each(
+        [jobs[key][0] for key in keys],
+        stored,
+        store=(cache, keys),
+        engine=engine,
+        labels=[jobs[key][1] for key in keys],
+        progress=progress,
+        stats=stats,
+        executor=executor,
+        sample_rate=rate,
+    )
 
 
 AHEAD_TIMEOUT = 10.0
@@ -135,29 +148,13 @@ class NarrationAhead:
     def _run(self, jobs: dict[str, tuple[Utterance, str]], rate: int) -> None:
         from briefing.speech.process_pool import LocalPool
 
-        keys = list(jobs)
-        cache = self.cache
-
-        def stored(job: int, clip: Clip | None, measured: bytes) -> None:
-            if clip is not None:  # the worker could not write it: store it here
-                cache.put(keys[job], clip)
-                cache.put_stats(keys[job], measured)
-
         # Speculative work gives up at the first sign of trouble (an engine that fails or hangs
         # on a line): the render makes that clip itself, with its own retry and error.
         pool = LocalPool(
             self.options.jobs, AHEAD_TIMEOUT, hand_on=True, cancel=self._cancel, retries=0
         )
         try:
-            synthesize_each(
-                [jobs[key][0] for key in keys],
-                stored,
-                store=(cache, keys),
-                engine=self.engine,
-                labels=[jobs[key][1] for key in keys],
-                executor=pool,
-                sample_rate=rate,
-            )
+            _fill_cache(jobs, self.cache, self.engine, rate, pool)
         except Exception:  # a guess ahead must never fail the render
             # The render makes any clip missing here again, and names it if that fails too.
             logging.getLogger(__name__).debug("narration ahead stopped", exc_info=True)
