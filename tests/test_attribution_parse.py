@@ -131,3 +131,24 @@ def test_an_uncertain_quote_is_read_by_the_narrator_and_says_so() -> None:
     assert json.loads(script_json(high))["stories"][0]["segments"][0]["read_by"] == "speaker"
     assert "uncertain: read by the narrator" in script_text(low)
     assert "uncertain" not in script_text(high)
+
+
+def test_the_parse_loads_spacy_without_its_command_line() -> None:
+    """A fresh process parses without importing spaCy's CLI stack, which stays importable."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from briefing.script.parse import parse\n"
+        "doc = parse(['\"We will win,\" Ruth Adeyemi said.'])[0]\n"
+        "print([t.dep_ for t in doc if t.text == 'Adeyemi'][0])\n"
+        "heavy = ('weasel', 'requests', 'httpx', 'spacy.cli')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+        "import spacy.cli\n"
+        "print(callable(spacy.cli.info), spacy.cli.__file__.endswith('__init__.py'))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["nsubj", "[]", "True True"]
