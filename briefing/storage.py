@@ -13,7 +13,6 @@ fail the tag check and are made again.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import struct
 import time
@@ -36,13 +35,17 @@ def _checksum(*chunks: bytes | memoryview) -> int:
     return crc
 
 
-def file_digest(path: Path) -> str:
-    """Hex BLAKE2b digest of a whole file (a finished render's audio); OSError passes."""
-    digest = hashlib.blake2b(digest_size=16)
+def file_checksum(path: Path) -> str:
+    """Hex CRC-32 of a whole file (a finished render's audio, beside its size); OSError passes.
+
+    Like the entries' trailers it only has to catch damage (a tool that edits the kept file in
+    place), and it costs a fifth of BLAKE2b's CPU: 0.04 vs 0.2 s on 250 MB, read on every warm
+    render of 80 articles."""
+    crc = 0
     with path.open("rb") as f:
         while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+            crc = zlib.crc32(block, crc)
+    return f"{crc:08x}"
 
 
 def default_directory() -> Path:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from briefing import __version__
 from briefing.model import Chapter, ChapterStart, Chime, Cue, Pause, Tags
-from briefing.storage import drop_entry, file_digest, read_entry, write_entry
+from briefing.storage import drop_entry, file_checksum, read_entry, write_entry
 
 if TYPE_CHECKING:
     from briefing.cast.assign import Script
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 KEEP = 8
 """Finished renders kept (each is the size of its output file, ~0.5 MB per minute of MP3)."""
-_FORMAT = 1
+_FORMAT = 2
 
 KeyedItem = tuple[str, str, str | None, str, int] | Pause | Chime | ChapterStart
 """A timeline item as the key sees it: (clip key, text, speaker, voice id, story) for speech."""
@@ -98,7 +98,7 @@ class RenderCache:
             if found is None:
                 raise ValueError(meta)
             data = json.loads(found[1])
-            if audio.stat().st_size != data["bytes"] or file_digest(audio) != data["digest"]:
+            if audio.stat().st_size != data["bytes"] or file_checksum(audio) != data["checksum"]:
                 raise ValueError(audio)
             now = time.time()
             os.utime(meta, (now, now))  # recently used: kept when older renders are evicted
@@ -139,7 +139,7 @@ class RenderCache:
             link_or_copy(output, audio_tmp)
             data = {
                 "bytes": audio_tmp.stat().st_size,
-                "digest": file_digest(audio_tmp),
+                "checksum": file_checksum(audio_tmp),
                 "cues": [asdict(c) for c in cues],
                 "chapters": [asdict(c) for c in chapters],
                 "duration": duration,
