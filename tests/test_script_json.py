@@ -167,3 +167,25 @@ def test_invalid_script_names_path_and_problem(tmp_path: Path, edit: Any, needle
 
 def test_not_json_is_one_line(tmp_path: Path) -> None:
     assert "not JSON (line 1" in _error(tmp_path, "{stories")
+
+
+def test_an_edited_spoken_form_is_what_the_engine_says(tmp_path: Path) -> None:
+    # The README's "fix a spoken form": the engine gets the edited words, the transcript
+    # keeps the article's; unedited segments are still said sentence by sentence.
+    path, document = _script(tmp_path)
+    _, before = _render(path, tmp_path / "before.mp3")
+    segment = document["stories"][0]["segments"][1]
+    segment["spoken"] = segment["spoken"] + " And a long correction, read out in full." * 8
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(document), encoding="utf-8")
+    _, after = _render(edited, tmp_path / "after.mp3")
+    assert " ".join(c["body"] for c in after) == " ".join(c["body"] for c in before)
+    start = segment["text"][:40]
+    first = next(c for c in before if c["body"].startswith(start))
+    edited_cue = next(c for c in after if c["body"].startswith(start))
+    assert edited_cue["body"] == segment["text"]  # one cue: the edit is said as one piece
+    assert edited_cue["endTime"] - edited_cue["startTime"] > first["endTime"] - first["startTime"]
+    longer = after[-1]["endTime"] - before[-1]["endTime"]
+    assert longer > 5, longer
+    untouched = [c for c in before if c["startTime"] < first["startTime"]]
+    assert after[: len(untouched)] == untouched

@@ -119,13 +119,29 @@ def _story_items(
         voice = reader(cast, segment)
         speaker = _speaker_label(segment)
         label = f"story {index + 1} ({story.article.source}), segment {number}"
-        for piece_number, piece in enumerate(split_sentences(segment.text)):
+        for piece_number, (piece, spoken) in enumerate(_sentences(segment, lexicon)):
             if piece_number:
                 items.append(Pause(pauses.sentence))
-            utterance = Utterance(voice, rate, to_spoken(piece, lexicon))
+            utterance = Utterance(voice, rate, spoken)
             items.append(Line(utterance, piece, speaker, index, label, number - 1))
         previous = segment
     return items
+
+
+def _sentences(segment: Segment, lexicon: Lexicon | None) -> list[tuple[str, str]]:
+    """The segment's sentences with the spoken form of each; one piece, said as written, when
+    its spoken form was edited in a script file (neither the text itself, a script file's
+    default, nor what the text normalizes to)."""
+    pieces = split_sentences(segment.text)
+    spoken = [to_spoken(piece, lexicon) for piece in pieces]
+    edited = (
+        segment.spoken != " ".join(spoken)
+        and segment.spoken != segment.text
+        and segment.spoken != to_spoken(segment.text, lexicon)  # sentences normalized apart
+    )
+    if edited:
+        return [(segment.text, segment.spoken)]
+    return list(zip(pieces, spoken, strict=True))
 
 
 def _gap(previous: Segment, segment: Segment, cast: Cast, pauses: Pauses) -> int:
