@@ -74,7 +74,7 @@ def clip_stats(clip: Clip) -> ClipStats:
     # Whole steps, then the last partial step zero-padded: it is dropped from `steps` (as
     # `loudness` drops it) but its blocks still need a K-weighting estimate below.
     n_steps, n_blocks = -(-len(x) // step), -(-len(x) // BLOCK)
-    y = np.zeros(n_steps * step + BLOCK, dtype=np.float32)
+    y = np.zeros(n_steps * step + BLOCK, dtype=np.float64)
     y[: len(x)] = x
     rows, blocks = y[: n_steps * step].reshape(-1, step), y[: n_blocks * BLOCK].reshape(-1, BLOCK)
     k_weighted, plain = k_and_plain_energies(rows, sr)
