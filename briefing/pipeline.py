@@ -106,7 +106,7 @@ def build_script(
     for document in documents:
         segments = document.segments
         if segments is None:
-            segments = _segment(document.articles, options.min_quote_words, lexicon)
+            segments = _segment(document.articles, options.min_quote_words, lexicon, cues=cache)
             if cache is not None and document.key is not None:
                 cache.put(document.key, list(zip(document.articles, segments, strict=True)))
                 stored = True
@@ -159,9 +159,14 @@ def _read(
 
 
 def _segment(
-    articles: Sequence[Article], min_quote_words: int, lexicon: Lexicon, mode: str | None = None
+    articles: Sequence[Article],
+    min_quote_words: int,
+    lexicon: Lexicon,
+    mode: str | None = None,
+    cues: ScriptCache | None = None,
 ) -> tuple[tuple[Segment, ...], ...]:
-    """Each article's segments with their spoken forms: what the script cache keeps.
+    """Each article's segments with their spoken forms: what the script cache keeps (`cues`
+    keeps the parse's cues of each paragraph, so an edited article re-parses only what changed).
 
     Spoken forms depend on a segment's text and the lexicon only, never on its speaker, so
     they are made here, before speaker names are unified across stories.
@@ -176,7 +181,7 @@ def _segment(
     return tuple(
         tuple(
             replace(s, spoken=to_spoken(s.text, lexicon))
-            for s in segment_article(article, min_quote_words=min_quote_words, mode=how)
+            for s in segment_article(article, min_quote_words=min_quote_words, mode=how, cues=cues)
         )
         for article in articles
     )

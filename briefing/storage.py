@@ -107,8 +107,8 @@ def drop_entry(path: Path) -> None:
         path.unlink()
 
 
-def scan_entries(directory: Path, suffix: str) -> list[tuple[float, int, Path]]:
-    """(mtime, size, path) of the entries ending in `suffix` in `directory`.
+def scan_entries(directory: Path, suffix: str | tuple[str, ...]) -> list[tuple[float, int, Path]]:
+    """(mtime, size, path) of the entries ending in `suffix` (or any of several) in `directory`.
 
     Temporary files older than an hour (left by a killed render) are deleted on the way.
     """

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from briefing.output.scriptout import script_json, script_text
 from briefing.pipeline import ScriptOptions, build_script
 from briefing.script.cache import ScriptCache, document_key
 from briefing.script.lexicon import Lexicon
+from briefing.script.segment import ParsedCues
 from briefing.sources import IngestOptions, RawDocument
 from briefing.storage import read_entry, write_entry
 
@@ -55,10 +57,14 @@ def count_segmented(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     real = briefing.script.segment.segment_article
 
     def counting(
-        article: Article, *, min_quote_words: int = 4, mode: str = "parse-names"
+        article: Article,
+        *,
+        min_quote_words: int = 4,
+        mode: str = "parse-names",
+        cues: ParsedCues | None = None,
     ) -> tuple[Segment, ...]:
         seen.append(article.source)
-        return real(article, min_quote_words=min_quote_words, mode=mode)
+        return real(article, min_quote_words=min_quote_words, mode=mode, cues=cues)
 
     monkeypatch.setattr(briefing.script.segment, "segment_article", counting)
     return seen
@@ -379,3 +385,72 @@ def test_a_fully_cached_build_does_not_import_segmentation(tmp_path: Path) -> No
     ]
     assert runs[0].stdout.split() == ["True", "True"]  # cold: segmented
     assert runs[1].stdout.split() == ["False", "False"]
+
+
+EDITABLE = """Harbour board delays the ferry plan
+
+“The timetable we were promised is gone for another year,” said Marta Quell, who chairs the \
+riders' association. She spoke outside the terminal on Tuesday.
+
+The board postponed the vote for the third time this spring. “Nobody on the board has a date \
+for it now, and every commuter on the east shore will pay for that delay,” in the words of the \
+notice on the terminal door.
+
+“We will publish a revised schedule within a month,” board chairman Ivo Brandt told reporters, \
+adding that the funding was secure.
+"""
+
+
+@pytest.fixture
+def parsed_texts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every paragraph handed to the dependency parse."""
+    seen: list[str] = []
+    real = briefing.script.segment.parse
+
+    def recording(texts: Sequence[str]) -> list[Any]:
+        seen.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(briefing.script.segment, "parse", recording)
+    return seen
+
+
+def test_an_edited_article_parses_only_the_paragraphs_that_changed(
+    tmp_path: Path, parsed_texts: list[str]
+) -> None:
+    article = tmp_path / "ferry.txt"
+    article.write_text(EDITABLE, encoding="utf-8")
+    paragraphs = EDITABLE.split("\n\n")
+    first = build_script([str(article)], options(tmp_path / "cache"))
+    # The middle paragraph's quote has no speech verb around it: nothing the parse could add.
+    assert parsed_texts == [paragraphs[1], paragraphs[3].rstrip("\n")]
+    parsed_texts.clear()
+    edited = EDITABLE.replace("Tuesday", "Wednesday").replace("every commuter", "each commuter")
+    article.write_text(edited, encoding="utf-8")
+    second = build_script([str(article)], options(tmp_path / "cache"))
+    assert parsed_texts == [edited.split("\n\n")[1]]
+    parsed_texts.clear()
+    fresh = build_script([str(article)], options(None))
+    assert parsed_texts  # without the cache every paragraph that may hold a cue is parsed
+    assert second.stories == fresh.stories
+    speakers = [s.speaker for s in first.stories[0].segments if s.kind is SegmentKind.QUOTE]
+    assert speakers == [
+        s.speaker for s in second.stories[0].segments if s.kind is SegmentKind.QUOTE
+    ]
+    assert speakers[0] == "Marta Quell" and speakers[-1] == "Ivo Brandt"
+
+
+def test_a_damaged_cue_entry_is_parsed_again(tmp_path: Path, parsed_texts: list[str]) -> None:
+    article = tmp_path / "ferry.txt"
+    article.write_text(EDITABLE, encoding="utf-8")
+    build_script([str(article)], options(tmp_path / "cache"))
+    cues = sorted((tmp_path / "cache" / "scripts").glob("*.cues"))
+    assert len(cues) == 2
+    for path in cues:
+        path.write_bytes(path.read_bytes()[:-3])  # cut short: the checksum fails
+    # Only the paragraph the parse skips changes: the other two come from their cue entries,
+    # which now fail their checksum.
+    article.write_text(EDITABLE.replace("every commuter", "each commuter"), encoding="utf-8")
+    parsed_texts.clear()
+    build_script([str(article)], options(tmp_path / "cache"))
+    assert len(parsed_texts) == 2

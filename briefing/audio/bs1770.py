@@ -77,7 +77,8 @@ def k_energies(rows: NDArray[Any], sample_rate: int) -> F64:
     jumps from or into silence) and integrated loudness by 0.02 LU at most.
     """
     power, n = _power_spectrum(rows)
-    return np.einsum("ij,j->i", power, _k_power(n, sample_rate))
+    k: F64 = np.einsum("ij,j->i", power, _k_power(n, sample_rate))
+    return k
 
 
 def k_and_plain_energies(rows: NDArray[Any], sample_rate: int) -> tuple[F64, F64]:

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import briefing
 from briefing.model import (
@@ -38,6 +39,10 @@ from briefing.model import (
 from briefing.script.lexicon import Lexicon
 from briefing.sources import IngestOptions, RawDocument
 from briefing.storage import default_directory, read_entry, scan_entries, write_entry
+
+if TYPE_CHECKING:  # the segmentation modules are slow to import: a hit never loads them
+    from briefing.script.quotes_patterns import Cue
+    from briefing.script.segment import QuoteMarks
 
 _FORMAT = 1
 
@@ -137,25 +142,55 @@ class ScriptCache:
             return
         write_entry(self._path(key), encoded)
 
+    def get_cues(self, text: str, quotes: Sequence[QuoteMarks]) -> list[Cue | None] | None:
+        """The parse's cues stored for this paragraph's quotes (`segment.ParsedCues`), or None."""
+        path = self.directory / f"{_cues_key(text, quotes)}{_CUES}"
+        found = read_entry(path)
+        if found is None:
+            return None
+        try:
+            cues = [_decode_cue(c) for c in _list(json.loads(found[1]))]
+        except (ValueError, TypeError, KeyError, IndexError, RecursionError):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return cues
+
+    def put_cues(self, text: str, quotes: Sequence[QuoteMarks], cues: Sequence[Cue | None]) -> None:
+        """Keep the parse's cues for this paragraph's quotes; a full disk only costs the entry."""
+        rows = [None if c is None else [c.pron, c.nom, c.head, c.org, c.name] for c in cues]
+        try:
+            encoded = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+        except ValueError:
+            return
+        write_entry(self.directory / f"{_cues_key(text, quotes)}{_CUES}", encoded)
+
     def prune(self) -> None:
-        """Keep the `max_entries` most recently used entries; sweep stale temporary files."""
+        """Keep the `max_entries` most recently used documents (and ten times as many
+        paragraphs' cues); sweep stale temporary files."""
         entries = sorted(self._scan(), reverse=True)
-        for _, _, path in entries[self.max_entries :]:
+        kept = {".json": self.max_entries, _CUES: 10 * self.max_entries}
+        for _, _, path in entries:
+            if kept[path.suffix] > 0:
+                kept[path.suffix] -= 1
+                continue
             with contextlib.suppress(OSError):
                 path.unlink()
 
     def info(self) -> tuple[int, int]:
-        """Number of entries and bytes used."""
+        """Number of documents stored and bytes used (their paragraphs' cues included)."""
         entries = self._scan()
-        return len(entries), sum(size for _, size, _ in entries)
+        documents = sum(1 for _, _, path in entries if path.suffix != _CUES)
+        return documents, sum(size for _, size, _ in entries)
 
     def clear(self) -> tuple[int, int]:
-        """Delete every entry; return how many were removed and how many could not be."""
+        """Delete every entry; return how many documents were removed and how many entries
+        could not be."""
         removed = left = 0
         for _, _, path in self._scan():
             try:
                 path.unlink()
-                removed += 1
+                removed += path.suffix != _CUES
             except FileNotFoundError:
                 continue
             except OSError:
@@ -175,7 +210,33 @@ class ScriptCache:
 
     def _scan(self) -> list[tuple[float, int, Path]]:
         """(mtime, size, path) of every entry; sweeps temporaries left by killed builds."""
-        return scan_entries(self.directory, ".json")
+        return scan_entries(self.directory, (".json", _CUES))
+
+
+_CUES = ".cues"
+"""A paragraph's parse cues sit beside the documents' stories, counted and cleared with them."""
+
+
+def _cues_key(text: str, quotes: Sequence[QuoteMarks]) -> str:
+    """The parse's cues depend on the paragraph, its quotes' marks, the code and the model
+    (spaCy and its weights are installed distributions), nothing else."""
+    fields = [_FORMAT, code_fingerprint(), _installed(), [list(q) for q in quotes]]
+    digest = hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode())
+    digest.update(b"\0")
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _decode_cue(value: object) -> Cue | None:
+    from briefing.script.quotes_patterns import Cue
+
+    if value is None:
+        return None
+    fields = [f if f is None else _str(f) for f in _list(value)]
+    if len(fields) != 5:
+        raise ValueError("not a cue")
+    pron, nom, head, org, name = fields
+    return Cue(pron, nom, head, org, name)
 
 
 # JSON form: compact arrays, checked field by field on the way back (a wrong type is a miss).

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from briefing.model import (
     Article,
@@ -37,7 +39,7 @@ from briefing.script.quotes_patterns import (
 )
 from briefing.script.speakers import unify_speakers
 from briefing.script.speech_verbs import has_speech_verb
-from briefing.script.syntax import syntax_cue
+from briefing.script.syntax import could_cue, syntax_cue
 
 __all__ = ["nothing_lost", "segment_article", "unify_speakers"]
 
@@ -57,6 +59,21 @@ class _Quote:
     loose: bool = False
     tail_first: bool = True
     evidence: str = "rules"
+
+
+QuoteMarks = tuple[int, int | None, bool]
+"""A quote as the parse reads it: open mark, close mark (None: runs on), tail first."""
+
+
+class ParsedCues(Protocol):
+    """Where the parse's cues for a paragraph's quotes are kept between runs (the script cache):
+    an edited article re-parses only its edited paragraphs."""
+
+    def get_cues(self, text: str, quotes: Sequence[QuoteMarks]) -> list[Cue | None] | None:
+        """The cues stored for this paragraph and these quotes, or None."""
+
+    def put_cues(self, text: str, quotes: Sequence[QuoteMarks], cues: Sequence[Cue | None]) -> None:
+        """Keep them."""
 
 
 def _words(text: str) -> int:
@@ -124,10 +141,15 @@ def _masked(text: str, quotes: list[_Quote]) -> str:
 
 
 def segment_article(
-    article: Article, *, min_quote_words: int = 4, mode: str = MODES[0]
+    article: Article,
+    *,
+    min_quote_words: int = 4,
+    mode: str = MODES[0],
+    cues: ParsedCues | None = None,
 ) -> tuple[Segment, ...]:
     """Split an article into headline, narration and quote segments with speakers; `mode` is
-    how the dependency parse and the patterns combine (one of `MODES`)."""
+    how the dependency parse and the patterns combine (one of `MODES`); `cues` keeps the
+    parse's cues per paragraph between runs."""
     paras = article.paragraphs
     spans = [
         find_quotes(
@@ -157,7 +179,7 @@ def segment_article(
         )
         accepted.append(_accept(para.text, spans[i], min_quote_words, continues))
     if mode != "rules":
-        _parse_cues(article, accepted, mode)
+        _parse_cues(article, accepted, mode, cues)
     _share_chain_cues(accepted)
     registry = Registry(
         [(bases[i], _masked(p.text, accepted[i])) for i, p in enumerate(paras) if i not in blocks]
@@ -236,19 +258,41 @@ def segment_article(
     return tuple(segments)
 
 
-def _parse_cues(article: Article, accepted: list[list[_Quote]], mode: str) -> None:
-    """Combine each accepted quote's pattern cue with the cue the parse gives; only paragraphs
-    with quotes are parsed, in one batch."""
+def _parse_cues(
+    article: Article, accepted: list[list[_Quote]], mode: str, store: ParsedCues | None
+) -> None:
+    """Combine each accepted quote's pattern cue with the cue the parse gives.
+
+    Only paragraphs with quotes are parsed, in one batch, and of those only the ones where a
+    speech verb could give a cue (`could_cue`) and `store` does not have: an article whose
+    paragraphs all are so never loads the model.
+    """
     wanted, budget = [], PARSE_BUDGET
     for i, quotes in enumerate(accepted):
         budget -= len(article.paragraphs[i].text) if quotes else 0
         if quotes and budget >= 0:
             wanted.append(i)
-    docs = parse([article.paragraphs[i].text for i in wanted])
-    for i, doc in zip(wanted, docs, strict=True):
-        for quote in accepted[i]:
-            span = quote.span
-            parsed = syntax_cue(doc, span.open_mark, span.close_mark, tail_first=quote.tail_first)
+    found: dict[int, list[Cue | None]] = {}
+    marks: dict[int, list[QuoteMarks]] = {}
+    unparsed = []
+    for i in wanted:
+        text = article.paragraphs[i].text
+        marks[i] = [(q.span.open_mark, q.span.close_mark, q.tail_first) for q in accepted[i]]
+        if not any(could_cue(text, start, end) for start, end, _ in marks[i]):
+            found[i] = [None] * len(marks[i])
+            continue
+        stored = store.get_cues(text, marks[i]) if store is not None else None
+        if stored is not None and len(stored) == len(marks[i]):
+            found[i] = stored
+        else:
+            unparsed.append(i)
+    docs = parse([article.paragraphs[i].text for i in unparsed]) if unparsed else []
+    for i, doc in zip(unparsed, docs, strict=True):
+        found[i] = [syntax_cue(doc, a, b, tail_first=tail) for a, b, tail in marks[i]]
+        if store is not None:
+            store.put_cues(article.paragraphs[i].text, marks[i], found[i])
+    for i in wanted:
+        for quote, parsed in zip(accepted[i], found[i], strict=True):
             cue, evidence = combine(quote.cue, parsed, mode)
             quote.loose = quote.loose and cue is quote.cue
             quote.cue, quote.evidence = cue, "loose" if quote.loose else evidence

@@ -8,6 +8,7 @@ pronouns and role nouns to antecedents) stays in one place.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from briefing.script import names
@@ -39,6 +40,27 @@ def syntax_cue(doc: Any, open_mark: int, close_mark: int | None, *, tail_first: 
         if cue is not None:
             return cue
     return None
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def could_cue(text: str, open_mark: int, close_mark: int | None) -> bool:
+    """Whether `syntax_cue` could find anything for this quote: a speech-verb form among the
+    words before it or after it (without the parse, which then need not be run or loaded).
+
+    A superset of what `syntax_cue` reads: its lead verbs are tokens wholly before the open mark,
+    its tail verbs tokens from the close mark on, and a speech verb is a token that is one of
+    the verb forms (or "according"). The tokenizer never joins letters across a non-letter,
+    so such a token is a whole run of letters here, or part of one (contractions such as
+    "gonna" split into pieces, none of them a verb form).
+    """
+    end = close_mark + 1 if close_mark is not None else len(text)
+    for region in (text[:open_mark], text[end:]):
+        for word in _LETTERS.findall(region.lower()):
+            if word in _VERBS or word == "according":
+                return True
+    return False
 
 
 def _is_mark(token: Token) -> bool:
