@@ -405,7 +405,7 @@ adding that the funding was secure.
 def parsed_texts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record every paragraph handed to the dependency parse."""
     seen: list[str] = []
-    real = briefing.script.segment.parse
+    from briefing.script.parse import parse as real
 
     def recording(texts: Sequence[str]) -> list[Any]:
         seen.extend(texts)
