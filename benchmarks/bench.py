@@ -6,8 +6,11 @@ For each workload and size (default 5, 20 and 80 articles) it runs, alternately:
 pipeline, a cold render (empty cache), a warm render (nothing changed) and a render after one
 sentence of one article changed; then prints wall times, the ratios issue 5 sets bars for, and
 peak memory (the largest single process, from wait4, and the whole process tree's RSS sampled
-every 100 ms). A measurement, not a test: nothing here asserts. Installs the Debian packages
-espeak-ng and ffmpeg with apt-get when they are missing (the project itself never needs them).
+every 100 ms). The floor is what the reference's work costs at the least on this machine's
+cores: its `espeak-ng` run plus LAME at the render's own settings (lameenc, quality 7, 64 kbps,
+in this process) on the same speech, spread over every core. A measurement, not a test:
+nothing here asserts. Installs the Debian packages espeak-ng and ffmpeg with apt-get when they
+are missing (the project itself never needs them).
 
     python benchmarks/bench.py [--sizes 5,20,80] [--rounds 1] [--jobs N] [--keep DIR]
                                [--workloads real,generated]
@@ -114,6 +117,29 @@ def briefing_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "briefing"]
 
 
+_LAME = """
+import sys, time, wave
+from briefing.audio.mp3 import encode_mp3_single
+with wave.open(sys.argv[1]) as w:
+    pcm, rate = w.readframes(w.getnframes()), w.getframerate()
+start = time.process_time()
+encode_mp3_single(pcm, rate)
+print(time.process_time() - start)
+"""
+
+
+def lame_seconds(wav: Path) -> float:
+    """CPU seconds LAME takes for this mono speech at the render's settings (one stream).
+
+    In a process of its own: the speech read here would stay in this one's memory, and every
+    process it starts afterwards would report that as its own peak (a fork's resident pages).
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", _LAME, str(wav)], check=True, capture_output=True, text=True
+    )
+    return float(done.stdout.strip())
+
+
 def compile_package() -> None:
     """Byte-compile `briefing` as an installed wheel is (pip compiles at install).
 
@@ -160,6 +186,9 @@ def bench_size(
             )
             with wave.open(str(wav)) as w:
                 runs.setdefault("audio", []).append(Run(w.getnframes() / w.getframerate(), 0, 0))
+            if round_number == 0:
+                floor = (espeak.seconds + lame_seconds(wav)) / (os.cpu_count() or 1)
+                runs["floor"] = [Run(floor, 0, 0)]
         # A cache directory never used before, left in place until the whole bench ends: ext4
         # scans past inodes deleted in the last ~30 s when it allocates new ones, so a cold render
         # started right after deleting a previous cache's thousands of entries paid ~1.8 CPU-s of
@@ -185,8 +214,8 @@ def _median(runs: list[Run]) -> Run:
 def report(results: dict[tuple[str, int], dict[str, Run]]) -> None:
     """Print the table: times, ratios against the bars, peak memory."""
     print(
-        f"{'workload':>9} {'articles':>8} {'speech':>8} {'ref s':>7} {'cold s':>7} {'warm s':>7}"
-        f" {'chg s':>7}"
+        f"{'workload':>9} {'articles':>8} {'speech':>8} {'ref s':>7} {'floor s':>7} {'cold s':>7}"
+        f" {'warm s':>7} {'chg s':>7} {'floor/ref':>9}"
         f" {'cold/ref':>9} {'warm/cold':>9} {'chg/cold':>9} {'peak MB':>8} {'tree MB':>8}"
     )
     for (kind, count), r in results.items():
@@ -194,11 +223,15 @@ def report(results: dict[tuple[str, int], dict[str, Run]]) -> None:
         audio = r.get("audio")
         cold, warm, chg = r["cold"], r["warm"], r["changed"]
         speech = f"{audio.seconds / 60:.0f} min" if audio else "-"
+        floor = r.get("floor")
         ref_s = f"{ref.seconds:7.2f}" if ref else f"{'-':>7}"
+        floor_s = f"{floor.seconds:7.2f}" if floor else f"{'-':>7}"
         ratio = f"{cold.seconds / ref.seconds:9.2f}" if ref else f"{'-':>9}"
+        least = f"{floor.seconds / ref.seconds:9.2f}" if floor and ref else f"{'-':>9}"
         print(
-            f"{kind:>9} {count:>8} {speech:>8} {ref_s} {cold.seconds:7.2f} {warm.seconds:7.2f}"
-            f" {chg.seconds:7.2f} {ratio} {warm.seconds / cold.seconds:9.3f}"
+            f"{kind:>9} {count:>8} {speech:>8} {ref_s} {floor_s} {cold.seconds:7.2f}"
+            f" {warm.seconds:7.2f} {chg.seconds:7.2f} {least} {ratio}"
+            f" {warm.seconds / cold.seconds:9.3f}"
             f" {chg.seconds / cold.seconds:9.3f} {cold.max_rss_mb:8.0f} {cold.tree_peak_mb:8.0f}"
         )
     print(
