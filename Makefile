@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@# An editable install leaves the package uncompiled; where PYTHONDONTWRITEBYTECODE is
-	@# set, every run (and each synthesis worker) would compile it again (~0.1 s a process).
+	@# set, every run (and each synthesis worker) would compile it again (~0.05 s a process).
 	$(BIN)/python -m compileall -q briefing
 	touch $(STAMP)
 
