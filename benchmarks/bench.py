@@ -8,7 +8,8 @@ sentence of one article changed; then prints wall times, the ratios issue 5 sets
 peak memory (the largest single process, from wait4, and the whole process tree's RSS sampled
 every 100 ms). The floor is what the reference's work costs at the least on this machine's
 cores: its `espeak-ng` run plus LAME at the render's own settings (lameenc, quality 7, 64 kbps,
-one-minute pieces, timed in a process of its own) on the same speech, spread over every core. A
+in independent one-minute streams, timed in a process of its own) on the same speech, spread
+over the cores the render may use (`--jobs`, else all). A
 measurement, not a test: nothing here asserts. Installs the Debian packages espeak-ng and
 ffmpeg with apt-get when they are missing (the project itself never needs them).
 
@@ -131,9 +132,9 @@ print(time.process_time() - start)
 
 
 def lame_seconds(wav: Path) -> float:
-    """CPU seconds LAME takes for this mono speech at the render's settings, in the render's
-    one-minute pieces (one stream of the whole took ~25% longer: 13.0 against 10.4 CPU-s for
-    114 minutes).
+    """CPU seconds LAME takes for this mono speech at the render's settings, as independent
+    one-minute streams like the render's sections and chunks (one stream of the whole took ~25%
+    longer: 13.0 against 10.4 CPU-s for 114 minutes).
 
     In a process of its own: the speech read here would stay in this one's memory, and every
     process it starts afterwards would report that as its own peak (a fork's resident pages).
@@ -191,7 +192,8 @@ def bench_size(
             with wave.open(str(wav)) as w:
                 runs.setdefault("audio", []).append(Run(w.getnframes() / w.getframerate(), 0, 0))
             if round_number == 0:
-                floor = (espeak.seconds + lame_seconds(wav)) / (os.cpu_count() or 1)
+                cores = min(args.jobs or os.cpu_count() or 1, os.cpu_count() or 1)
+                floor = (espeak.seconds + lame_seconds(wav)) / cores
                 runs["floor"] = [Run(floor, 0, 0)]
         # A cache directory never used before, left in place until the whole bench ends: ext4
         # scans past inodes deleted in the last ~30 s when it allocates new ones, so a cold render
