@@ -9,9 +9,9 @@ peak memory (the largest single process, from wait4, and the whole process tree'
 every 100 ms). The floor is what the reference's work costs at the least on this machine's
 cores: its `espeak-ng` run plus LAME at the render's own settings (lameenc, quality 7, 64 kbps,
 in independent one-minute streams, timed in a process of its own) on the same speech, spread
-over the cores the render may use (`--jobs`, else all). A
-measurement, not a test: nothing here asserts. Installs the Debian packages espeak-ng and
-ffmpeg with apt-get when they are missing (the project itself never needs them).
+over the cores the render may use (`--jobs`, else all). A measurement, not a test: nothing
+here asserts. Installs the Debian packages espeak-ng and ffmpeg with apt-get when they are
+missing (the project itself never needs them).
 
     python benchmarks/bench.py [--sizes 5,20,80] [--rounds 1] [--jobs N] [--keep DIR]
                                [--workloads real,generated]
